@@ -1,0 +1,3 @@
+module github.com/belief-ml/belief
+
+go 1.26

@@ -1,0 +1,32 @@
+// Package mat32 holds float32 dense row-major matrices and the kernels the
+// rest of belief runs on: GEMM, element-wise sigmoid, softplus and
+// log-sum-exp, row and column reductions, and AXPY-style updates.
+//
+// # Overview
+//
+// A Dense is a row-major view of a []float32: element (i, j) lives at
+// Data[i*Stride+j]. Views made by Slice share the backing data with their
+// parent, so a mini-batch of a data set is a view, never a copy.
+//
+// GEMM computes C = alpha*op(A)*op(B) + beta*C for the four combinations of
+// transposes. On amd64 it runs hand-written SIMD micro-kernels (AVX-512 where
+// the CPU has it, AVX2+FMA otherwise, chosen at run time) on packed, cache
+// blocked panels split across all cores. On other architectures, and as the
+// oracle in tests, the pure-Go reference GemmRef is used.
+//
+// # Invariants
+//
+// Rows, Cols >= 0; Stride >= Cols; len(Data) >= (Rows-1)*Stride+Cols when
+// Rows > 0. Kernels never read or write outside the Rows x Cols window of a
+// view, so elements between Cols and Stride belong to someone else.
+//
+// # Aliasing
+//
+// The destination of GEMM must not overlap its inputs. Element-wise kernels
+// accept dst == src (the same slice) but not partially overlapping slices.
+//
+// # Errors
+//
+// Wrong shapes are programmer errors and panic with a message that starts
+// with "mat32:". Kernels allocate nothing.
+package mat32
