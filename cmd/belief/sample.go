@@ -1,0 +1,178 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/belief-ml/belief/mat32"
+	"github.com/belief-ml/belief/rbm"
+	"github.com/belief-ml/belief/rng"
+	"github.com/belief-ml/belief/vis"
+)
+
+func init() {
+	registerFresh(&Command{
+		Name:      "sample",
+		UsageLine: "sample -model FILE [-n 100] [-steps 1000] [-from noise|data] [-every N] [-label d] [-o samples.png]",
+		Short:     "draw samples from a model by Gibbs sampling and save them as a picture",
+		Long: `Sample runs -n block Gibbs chains of an RBM for -steps steps and draws the
+mean of the visible units given the last hidden state (the probabilities,
+which show a sample with less noise than binary states) as a grid of images.
+
+Chains start from noise (uniform Bernoulli states, or N(vbias, sigma^2) for
+Gaussian units) or, with -from data, from random rows of the data (-data
+and its flags). With -every N the picture shows each chain's progress: one
+row per chain, one column every N steps, the start on the left. For a model
+trained with -labels, -label d clamps the label units to class d, so that
+the chains sample images of that class.`,
+	}, func() flagRunner { return &sampleCmd{} })
+}
+
+type sampleCmd struct {
+	df    dataFlags
+	model string
+	n     int
+	steps int
+	from  string
+	every int
+	label int
+	seed  uint64
+	scale int
+	out   string
+}
+
+func (s *sampleCmd) define(fs *flag.FlagSet) {
+	s.df.register(fs, "train")
+	fs.StringVar(&s.model, "model", "model.rbm", "model `file`")
+	fs.IntVar(&s.n, "n", 100, "number of chains (images)")
+	fs.IntVar(&s.steps, "steps", 1000, "Gibbs steps per chain")
+	fs.StringVar(&s.from, "from", "noise", "start of the chains: noise or data")
+	fs.IntVar(&s.every, "every", 0, "draw each chain's state every `N` steps, left to right (0: only the last)")
+	fs.IntVar(&s.label, "label", -1, "clamp the label units to this class (models trained with -labels)")
+	fs.Uint64Var(&s.seed, "seed", 1, "random seed")
+	fs.IntVar(&s.scale, "scale", 2, "magnification of the picture")
+	fs.StringVar(&s.out, "o", "samples.png", "output PNG `file`")
+}
+
+func (s *sampleCmd) run(fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected arguments %q", args)
+	}
+	switch {
+	case s.n < 1 || s.n > 10000:
+		return usagef("-n must be in [1, 10000]")
+	case s.steps < 0:
+		return usagef("-steps must not be negative")
+	case s.every < 0:
+		return usagef("-every must not be negative")
+	case s.every > 0 && (s.steps/s.every+1)*s.n > 100000:
+		return usagef("-every %d with -n %d draws %d images: at most 100000", s.every, s.n, (s.steps/s.every+1)*s.n)
+	case s.scale < 1 || s.scale > 64:
+		return usagef("-scale must be in [1, 64]")
+	case s.from != "noise" && s.from != "data":
+		return usagef("-from must be noise or data, not %q", s.from)
+	}
+	model, err := loadRBM(s.model)
+	if err != nil {
+		return err
+	}
+	m := model.RBM
+	nv, nh := m.Dims()
+	if s.label >= 0 && s.label >= model.Labels {
+		if model.Labels == 0 {
+			return usagef("-label: %s has no label units (train with -labels)", s.model)
+		}
+		return usagef("-label %d: %s has classes 0 to %d", s.label, s.model, model.Labels-1)
+	}
+	r := rng.New(s.seed)
+	v := mat32.NewDense(s.n, nv, nil)
+	if s.from == "data" {
+		_, x, err := modelData(&s.df, 0, model)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < s.n; i++ {
+			copy(v.Row(i), x.Row(r.IntN(x.Rows)))
+		}
+	} else {
+		noise(v, m, r)
+	}
+	clampLabel := func() {
+		if s.label < 0 {
+			return
+		}
+		for i := 0; i < v.Rows; i++ {
+			lab := v.Row(i)[nv-model.Labels:]
+			clear(lab)
+			lab[s.label] = 1
+		}
+	}
+	clampLabel()
+	w, ht := model.imageShape()
+	npix := w * ht
+	h := mat32.NewDense(s.n, nh, nil)
+	mean := mat32.NewDense(s.n, nv, nil)
+	var frames []*mat32.Dense
+	frame := func(x *mat32.Dense) {
+		frames = append(frames, x.Slice(0, x.Rows, 0, npix).Clone())
+	}
+	if s.every > 0 {
+		frame(v)
+	}
+	bar := newProgress(int64(s.steps), "Gibbs steps")
+	for step := 1; step <= s.steps; step++ {
+		m.SampleHidden(h, v, r)
+		if step == s.steps || s.every > 0 && step%s.every == 0 {
+			m.VisibleProbs(mean, h)
+			frame(mean)
+		}
+		m.SampleVisible(v, h, r)
+		clampLabel()
+		bar.Add(1)
+	}
+	bar.Finish()
+	if s.steps == 0 && s.every == 0 {
+		frame(v)
+	}
+	opt := &vis.TileOptions{Scale: s.scale}
+	if m.Visible == rbm.Gaussian {
+		opt.Normalize = vis.Global
+	}
+	if s.every > 0 {
+		err = vis.WritePNG(s.out, vis.TileFrames(frames, w, ht, opt))
+	} else {
+		err = vis.WritePNG(s.out, vis.Tile(frames[len(frames)-1], w, ht, opt))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d chains after %d Gibbs steps", s.n, s.steps)
+	if s.every > 0 {
+		fmt.Fprintf(stdout, " (%d frames)", len(frames))
+	}
+	fmt.Fprintf(stdout, " to %s\n", s.out)
+	return nil
+}
+
+// noise fills v (B, nv) with starting states that know nothing of the
+// data: Bernoulli(1/2) states, a uniformly drawn unit of each softmax
+// group, or N(vbias, sigma^2) for Gaussian units.
+func noise(v *mat32.Dense, m *rbm.RBM, r *rng.Stream) {
+	for i := 0; i < v.Rows; i++ {
+		row := v.Row(i)
+		if m.Visible == rbm.Gaussian {
+			for j := range row {
+				row[j] = m.VBias[j] + m.Sigma[j]*float32(r.NormFloat64())
+			}
+			continue
+		}
+		for j := range row {
+			row[j] = float32(r.Uint64() >> 63)
+		}
+		for _, g := range m.Softmax {
+			grp := row[g.Start : g.Start+g.Size]
+			clear(grp)
+			grp[r.IntN(g.Size)] = 1
+		}
+	}
+}
