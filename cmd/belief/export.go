@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/belief-ml/belief/mat32"
 	"github.com/belief-ml/belief/modelfile"
@@ -13,7 +14,7 @@ func init() {
 	registerFresh(&Command{
 		Name:      "export",
 		UsageLine: "export -model FILE [-o model.npz]",
-		Short:     "export a model's parameters as a NumPy .npz archive",
+		Short:     "export a model's parameters (rbm, sbn) as a NumPy .npz archive",
 		Long: `Export writes the parameters of an RBM as a NumPy .npz archive of float32
 arrays: W (nv, nh), vbias (nv), hbias (nh), and sigma (nv) for Gaussian
 visible units; softmax (G, 2) holds the start and size of each one-of-K group
@@ -22,8 +23,20 @@ of visible units, when there are any. In Python:
   d = numpy.load("model.npz"); W, vbias, hbias = d["W"], d["vbias"], d["hbias"]
   p_h = 1 / (1 + numpy.exp(-(v @ W + hbias)))   # P(h = 1 | v), v (B, nv)
 
-The training state and history are not exported; "belief import" reads the
-archive back.`,
+A sigmoid belief net (from "train sbn") with layers x_0 (visible, n_0
+units), x_1, ..., x_T (top) is written as one W array per layer, W0 at the
+bottom, and its biases:
+
+  W0 (n_1, n_0), ..., W{T-1} (n_T, n_{T-1})  generative weights down to layer l
+  b0 (n_0), ..., bT (n_T)                    biases; bT are the top prior's logits
+  R0 (n_0, n_1), ..., R{T-1} (n_{T-1}, n_T)  recognition weights up from layer l
+  c1 (n_1), ..., cT (n_T)                    recognition biases of layer l
+
+so that P(x_l = 1 | x_{l+1}) = sigmoid(x_{l+1} @ Wl + bl) and
+q(x_{l+1} = 1 | x_l) = sigmoid(x_l @ Rl + c{l+1}).
+
+The training state and history are not exported; "belief import" reads an
+RBM's archive back.`,
 	}, func() flagRunner { return &exportCmd{} })
 }
 
@@ -62,9 +75,21 @@ func (e *exportCmd) run(fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments %q", args)
 	}
-	model, err := loadRBM(e.model)
+	model, net, err := loadModel(e.model)
 	if err != nil {
 		return err
+	}
+	if net != nil {
+		arrays := sbnArrays(net.Net, net.Rec)
+		if err := modelfile.WriteNPZ(e.out, arrays); err != nil {
+			return err
+		}
+		names := make([]string, len(arrays))
+		for i, a := range arrays {
+			names[i] = a.Name
+		}
+		fmt.Fprintf(stdout, "wrote %s to %s\n", strings.Join(names, ", "), e.out)
+		return nil
 	}
 	if err := modelfile.WriteNPZ(e.out, rbmArrays(model.RBM)); err != nil {
 		return err

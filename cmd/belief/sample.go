@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/belief-ml/belief/mat32"
 	"github.com/belief-ml/belief/rbm"
@@ -14,7 +15,7 @@ func init() {
 	registerFresh(&Command{
 		Name:      "sample",
 		UsageLine: "sample -model FILE [-n 100] [-steps 1000] [-from noise|data] [-every N] [-label d] [-o samples.png]",
-		Short:     "draw samples from a model by Gibbs sampling and save them as a picture",
+		Short:     "draw samples from a model (Gibbs or ancestral sampling) and save them as a picture",
 		Long: `Sample runs -n block Gibbs chains of an RBM for -steps steps and draws the
 mean of the visible units given the last hidden state (the probabilities,
 which show a sample with less noise than binary states) as a grid of images.
@@ -24,7 +25,12 @@ Gaussian units) or, with -from data, from random rows of the data (-data
 and its flags). With -every N the picture shows each chain's progress: one
 row per chain, one column every N steps, the start on the left. For a model
 trained with -labels, -label d clamps the label units to class d, so that
-the chains sample images of that class.`,
+the chains sample images of that class.
+
+For a sigmoid belief net (a model of "train sbn"), sample draws -n
+independent ancestral samples, top layer first, and shows the probabilities
+of the visible units given each sample's first hidden layer; -steps, -from,
+-every and -label do not apply.`,
 	}, func() flagRunner { return &sampleCmd{} })
 }
 
@@ -72,9 +78,12 @@ func (s *sampleCmd) run(fs *flag.FlagSet, args []string) error {
 	case s.from != "noise" && s.from != "data":
 		return usagef("-from must be noise or data, not %q", s.from)
 	}
-	model, err := loadRBM(s.model)
+	model, net, err := loadModel(s.model)
 	if err != nil {
 		return err
+	}
+	if net != nil {
+		return s.runSBN(fs, net)
 	}
 	m := model.RBM
 	nv, nh := m.Dims()
@@ -175,4 +184,33 @@ func noise(v *mat32.Dense, m *rbm.RBM, r *rng.Stream) {
 			grp[r.IntN(g.Size)] = 1
 		}
 	}
+}
+
+// runSBN draws ancestral samples of a sigmoid belief net.
+func (s *sampleCmd) runSBN(fs *flag.FlagSet, model *sbnModel) error {
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "steps", "from", "every", "label":
+			bad = append(bad, "-"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return usagef("%s: %s holds a sigmoid belief net, sampled ancestrally (these flags are for RBMs)", strings.Join(bad, ", "), s.model)
+	}
+	n := model.Net
+	states := make([]*mat32.Dense, n.Depth())
+	for l, size := range n.Sizes() {
+		states[l] = mat32.NewDense(s.n, size, nil)
+	}
+	n.SampleLayers(states, rng.New(s.seed))
+	mean := mat32.NewDense(s.n, n.Sizes()[0], nil)
+	sbnVisibleProbs(mean, n, states[1])
+	w, h := model.imageShape()
+	img := vis.Tile(mean.Slice(0, s.n, 0, w*h), w, h, &vis.TileOptions{Scale: s.scale})
+	if err := vis.WritePNG(s.out, img); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d ancestral samples of a %s belief net to %s\n", s.n, strings.ReplaceAll(layersString(n.Sizes()), ",", "-"), s.out)
+	return nil
 }

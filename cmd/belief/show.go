@@ -6,7 +6,9 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/belief-ml/belief/sbn"
 	"github.com/belief-ml/belief/vis"
 )
 
@@ -24,7 +26,14 @@ last epoch's statistics) and draws two pictures:
   -curves  the training curves per epoch: reconstruction error, free-energy
            gap and exact log-likelihoods (when they were computed). The
            default name is derived from -o (filters.png: filters-curves.png);
-           "none" skips it.`,
+           "none" skips it.
+
+For a sigmoid belief net (from "train sbn") the filters are the generative
+weights of the first hidden layer, the rows of W0: row k is what hidden unit
+k adds to the logits of the visible units. Its curves are the K-sample bound
+during training, the importance-sampled log-likelihood and the K = 1 bound
+on training and held-out rows, and the exact log-likelihood when it was
+computed.`,
 	}, func() flagRunner { return &showCmd{} })
 }
 
@@ -61,9 +70,12 @@ func (s *showCmd) run(fs *flag.FlagSet, args []string) error {
 	if s.n < 0 || s.scale < 1 || s.scale > 64 {
 		return usagef("-n must not be negative, -scale must be in [1, 64]")
 	}
-	model, err := loadRBM(s.model)
+	model, net, err := loadModel(s.model)
 	if err != nil {
 		return err
+	}
+	if net != nil {
+		return s.runSBN(net)
 	}
 	m := model.RBM
 	nv, nh := m.Dims()
@@ -155,4 +167,81 @@ func historyLine(r epochRecord) string {
 	num("ll", r.LL)
 	num("ll-valid", r.LLValid)
 	return b.String()
+}
+
+// runSBN describes a sigmoid belief net and draws its first-layer filters
+// and training curves.
+func (s *showCmd) runSBN(model *sbnModel) error {
+	n := model.Net
+	sizes := n.Sizes()
+	w, h := model.imageShape()
+	fmt.Fprintf(stdout, "%s: sigmoid belief net with layers %s (visible first) and a recognition net\n", s.model, strings.ReplaceAll(layersString(sizes), ",", "-"))
+	fmt.Fprintf(stdout, "  image shape: %dx%d\n", w, h)
+	if model.Data != "" {
+		fmt.Fprintf(stdout, "  trained on: %s\n", model.Data)
+	}
+	if st := model.Settings; st != nil {
+		fmt.Fprintf(stdout, "  training: K = %d, q %s, Adam lr %g, weight cost %g, batch %d\n", st.K, st.Q, st.LearningRate, st.WeightCost, st.BatchSize)
+	}
+	if model.State != nil {
+		fmt.Fprintf(stdout, "  epochs trained: %d\n", model.State.Epoch)
+	}
+	if k := len(model.History); k > 0 {
+		r := model.History[k-1]
+		fmt.Fprintf(stdout, "  last epoch: %s\n", sbnEpochLine(sbn.EpochStats{
+			Epoch: r.Epoch, TrainBound: float64(r.TrainBound), LogLik: float64(r.LL), StdErr: float64(r.LLStdErr),
+			Bound: float64(r.Bound), ValidLogLik: float64(r.ValidLL), ValidStdErr: float64(r.ValidLLStdErr),
+			ValidBound: float64(r.ValidBound), ExactLL: float64(r.ExactLL), ExactLLValid: float64(r.ExactLLValid),
+			Duration: time.Duration(r.Seconds * float64(time.Second)),
+		}, r.Epoch))
+	}
+	if s.out != "none" {
+		w0 := n.Layers[0].W
+		img := vis.Tile(w0.Slice(0, w0.Rows, 0, w*h), w, h, &vis.TileOptions{Normalize: vis.PerTile, Symmetric: true, Max: s.n, Scale: s.scale})
+		if err := vis.WritePNG(s.out, img); err != nil {
+			return err
+		}
+		drawn := w0.Rows
+		if s.n > 0 && s.n < drawn {
+			drawn = s.n
+		}
+		fmt.Fprintf(stdout, "wrote %d first-layer filters (rows of W0) to %s\n", drawn, s.out)
+	}
+	path := s.curves
+	if path == "" {
+		path = curvesPath(s.out)
+	}
+	if path == "none" {
+		return nil
+	}
+	if len(model.History) == 0 {
+		fmt.Fprintf(stdout, "no training history: no curves drawn\n")
+		return nil
+	}
+	var series []vis.Series
+	add := func(name string, get func(sbnEpochRecord) jsonFloat) {
+		sr := vis.Series{Name: name}
+		finite := false
+		for _, r := range model.History {
+			y := float64(get(r))
+			sr.X = append(sr.X, float64(r.Epoch))
+			sr.Y = append(sr.Y, y)
+			finite = finite || !math.IsNaN(y) && !math.IsInf(y, 0)
+		}
+		if finite {
+			series = append(series, sr)
+		}
+	}
+	add("K-sample bound during the epoch", func(r sbnEpochRecord) jsonFloat { return r.TrainBound })
+	add("log-likelihood, IS (train)", func(r sbnEpochRecord) jsonFloat { return r.LL })
+	add("K = 1 bound (train)", func(r sbnEpochRecord) jsonFloat { return r.Bound })
+	add("log-likelihood, IS (held out)", func(r sbnEpochRecord) jsonFloat { return r.ValidLL })
+	add("K = 1 bound (held out)", func(r sbnEpochRecord) jsonFloat { return r.ValidBound })
+	add("exact log-likelihood (train)", func(r sbnEpochRecord) jsonFloat { return r.ExactLL })
+	add("exact log-likelihood (held out)", func(r sbnEpochRecord) jsonFloat { return r.ExactLLValid })
+	if err := vis.PlotCurves(path, "training of "+filepath.Base(s.model), "epoch", "nats per example", series...); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote the training curves (%d epochs) to %s\n", len(model.History), path)
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/belief-ml/belief/dataset"
 	"github.com/belief-ml/belief/mat32"
 	"github.com/belief-ml/belief/rbm"
 	"github.com/belief-ml/belief/rng"
@@ -156,6 +157,55 @@ func catchInterrupts() (stop func()) {
 	}
 }
 
+// afterCheckpoint is what every trainer does once an epoch's checkpoint is
+// written: advance the bar, call the test hook, and stop (errInterrupted)
+// if an interrupt came and epochs remain.
+func afterCheckpoint(bar *progress, epoch, total int) error {
+	bar.Add(1)
+	if testEpochHook != nil {
+		testEpochHook(epoch)
+	}
+	if interrupted.Load() && epoch < total {
+		return errInterrupted
+	}
+	return nil
+}
+
+// trainStopped turns the error that stopped "train MODEL" after epoch of
+// total into the message the user sees: for an interrupt, how to resume.
+func trainStopped(err error, model, out string, epoch, total int) error {
+	if errors.Is(err, errInterrupted) {
+		return fmt.Errorf("interrupted after epoch %d of %d; the checkpoint %s is saved: continue with\n  belief train %s -resume -o %s -epochs %d", epoch, total, out, model, out, total)
+	}
+	return err
+}
+
+// validationSet opens the held-out data for monitoring as -valid says:
+// "none", "auto" (the mnist test split for -data mnist, else none) or a
+// path. It returns nil when there are none.
+func validationSet(df dataFlags, valid string) (*dataset.Set, error) {
+	d := df
+	switch valid {
+	case "none":
+		return nil, nil
+	case "auto":
+		if !d.isMNIST() {
+			return nil, nil
+		}
+		d.split = "test"
+	default:
+		d.spec, d.split = valid, "train"
+	}
+	set, err := d.open()
+	if err != nil {
+		return nil, fmt.Errorf("-valid: %w", err)
+	}
+	if set.X.Rows == 0 {
+		return nil, nil
+	}
+	return set, nil
+}
+
 func init() {
 	registerTrainModel(&trainModel{
 		Name:      "rbm",
@@ -254,7 +304,7 @@ func (t *trainRBM) define(fs *flag.FlagSet) {
 // change (the others must equal the saved values): they do not affect the
 // parameters of the epochs already trained. Those not given keep their
 // saved values too.
-var resumeOverridable = map[string]bool{"epochs": true, "exact": true, "valid": true, "monitor-rows": true}
+var resumeOverridable = map[string]bool{"epochs": true, "exact": true, "valid": true, "monitor-rows": true, "monitor-k": true}
 
 // zeroIsZero maps an explicit 0 to the rbm package's "negative means 0",
 // since its zero value means "the default".
@@ -529,22 +579,12 @@ func (t *trainRBM) run(fs *flag.FlagSet, args []string) error {
 		if err := saveRBM(t.out, model); err != nil {
 			return err
 		}
-		bar.Add(1)
-		if testEpochHook != nil {
-			testEpochHook(es.Epoch)
-		}
-		if interrupted.Load() && es.Epoch < t.epochs {
-			return errInterrupted
-		}
-		return nil
+		return afterCheckpoint(bar, es.Epoch, t.epochs)
 	})
 	for tr.State.Epoch < t.epochs {
 		if _, err := tr.Epoch(x); err != nil {
 			bar.Finish()
-			if errors.Is(err, errInterrupted) {
-				return fmt.Errorf("interrupted after epoch %d of %d; the checkpoint %s is saved: continue with\n  belief train rbm -resume -o %s -epochs %d", tr.State.Epoch, t.epochs, t.out, t.out, t.epochs)
-			}
-			return err
+			return trainStopped(err, "rbm", t.out, tr.State.Epoch, t.epochs)
 		}
 	}
 	bar.Finish()
@@ -554,24 +594,9 @@ func (t *trainRBM) run(fs *flag.FlagSet, args []string) error {
 
 // validation opens the held-out data for monitoring, as -valid says.
 func (t *trainRBM) validation(model *rbmModel) (*mat32.Dense, error) {
-	d := t.df
-	switch t.valid {
-	case "none":
-		return nil, nil
-	case "auto":
-		if !d.isMNIST() {
-			return nil, nil
-		}
-		d.split = "test"
-	default:
-		d.spec, d.split = t.valid, "train"
-	}
-	set, err := d.open()
-	if err != nil {
-		return nil, fmt.Errorf("-valid: %w", err)
-	}
-	if set.X.Rows == 0 {
-		return nil, nil
+	set, err := validationSet(t.df, t.valid)
+	if set == nil || err != nil {
+		return nil, err
 	}
 	x, err := fitData(set, model)
 	if err != nil {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Reproduces the RBM rows of Salakhutdinov & Murray (2008), "On the
+# quantitative analysis of deep belief networks": 500 hidden units on
+# stochastically binarized MNIST, trained by CD-1, CD-3, CD-25 and PCD-1,
+# test log-likelihood by AIS (their schedule: 14,501 inverse temperatures,
+# 100 runs, base-rate start), plus a RAISE (reverse) estimate on 100 test rows.
+#
+# Usage: bash bench/literature/rbm_table.sh [EPOCHS] [OUTDIR]
+# Each model takes EPOCHS epochs (default 20); logs, models and JSON results
+# go to OUTDIR (default out/literature). It prints a Markdown table at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+EPOCHS=${1:-20}
+OUT=${2:-out/literature}
+mkdir -p "$OUT"
+go build -o "$OUT/belief" ./cmd/belief
+B="$OUT/belief"
+
+run() { # name, then train flags
+	local name=$1; shift
+	if [ ! -f "$OUT/$name.json" ]; then
+		local t0=$(date +%s)
+		"$B" train rbm -data mnist -hidden 500 -epochs "$EPOCHS" -seed 1 -o "$OUT/$name.belief" "$@" > "$OUT/$name.train.log" 2>&1
+		local t1=$(date +%s)
+		echo "$((t1 - t0))" > "$OUT/$name.seconds"
+		"$B" eval -model "$OUT/$name.belief" -data mnist -split test -ais-runs 100 -ais-betas 14501 \
+			-train-rows 10000 -raise-rows 100 -json > "$OUT/$name.json" 2> "$OUT/$name.eval.log"
+	fi
+}
+
+run cd1 -method cd -k 1
+run pcd1 -method pcd -k 1 -chains 100
+run cd3 -method cd -k 3
+run cd25 -method cd -k 25
+
+echo
+echo "| model | epochs | train time (s) | log Z (AIS, ±3 s.e.) | test LL (AIS) | test LL with logZ_high | RAISE, 100 test rows | train LL (10k rows) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+for name in cd1 cd3 cd25 pcd1; do
+	[ -f "$OUT/$name.json" ] || continue
+	/usr/bin/env python3 - "$OUT/$name.json" "$name" "$EPOCHS" "$(cat "$OUT/$name.seconds")" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+name, epochs, secs = sys.argv[2], sys.argv[3], sys.argv[4]
+raise_ = d.get("test_ll_raise")
+r = "%.2f ± %.2f" % (raise_, d.get("test_ll_raise_stderr", 0)) if raise_ is not None else "-"
+print("| %s | %s | %s | %.2f [%.2f, %.2f] | %.2f | %.2f | %s | %.2f |" % (
+    name.upper().replace("PCD1", "PCD-1").replace("CD", "CD-"), epochs, secs, d["logZ"], d["logZ_low"], d["logZ_high"],
+    d["test_ll"], d["test_ll_conservative"], r, d["train_ll"]))
+PY
+done
