@@ -11,8 +11,15 @@
 // GEMM computes C = alpha*op(A)*op(B) + beta*C for the four combinations of
 // transposes. On amd64 it runs hand-written SIMD micro-kernels (AVX-512 where
 // the CPU has it, AVX2+FMA otherwise, chosen at run time) on packed, cache
-// blocked panels split across all cores. On other architectures, and as the
-// oracle in tests, the pure-Go reference GemmRef is used.
+// blocked panels split across all cores: 14x32 tiles with AVX-512, 6x16 with
+// AVX2+FMA. On other architectures, on CPUs without AVX2 and FMA, and with
+// the build tag purego, a blocked pure-Go kernel runs instead. GemmRef, the
+// plain triple loop, is the oracle every kernel is tested against.
+//
+// The element-wise kernels (sigmoid, softplus, exp-sums, AXPY) likewise have
+// AVX2 and AVX-512 versions chosen at run time, with pure-Go fallbacks that
+// use a float32 exp accurate to about 1e-7 relative. Sums of logarithms
+// (LogSumExp, SoftplusSum, Dot, RowSums) accumulate in float64.
 //
 // # Invariants
 //
