@@ -52,7 +52,20 @@ over the rows. The K = 1 variational bound E_q[log p(v,h) - log q(h|v)] is
 printed beside it, and, when the net is small enough to enumerate, the exact
 log-likelihood. -json prints {"test_ll": ..., "test_ll_stderr": ...,
 "test_bound": ..., "k": ..., "rows": ..., "test_ll_exact": ...} (the last
-null when not computed).`,
+null when not computed).
+
+For a deep belief net (from "train dbn"), eval prints the test error of
+classification by the labels' free energies in the top RBM (with labels)
+and the variational lower bound on log p(v) (Salakhutdinov & Murray 2008)
+with the labels summed out: -bound-samples draws of the hidden layers from
+the recognition weights per row, and the top RBM's log Z, exact when it can
+be enumerated, else by AIS (-ais-runs, -ais-betas, -ais-seed) from the base
+rates of the training data passed up. The bound's standard error is over
+the rows. -json prints {"test_error", "test_bound", "test_bound_stderr",
+"logZ_top", "logZ_top_low", "logZ_top_high", "method", "rows"}.
+
+For a classifier (from "finetune"), eval prints the test error and the mean
+cross-entropy; -json prints {"test_error", "test_loss", "rows"}.`,
 	}, func() flagRunner { return &evalCmd{} })
 }
 
@@ -72,6 +85,8 @@ type evalCmd struct {
 	k         int
 	rows      int
 	seed      uint64
+
+	boundSamples int
 }
 
 func (e *evalCmd) define(fs *flag.FlagSet) {
@@ -89,7 +104,8 @@ func (e *evalCmd) define(fs *flag.FlagSet) {
 	fs.BoolVar(&e.asJSON, "json", false, "print one JSON object")
 	fs.IntVar(&e.k, "k", 5000, "sbn: importance samples per row")
 	fs.IntVar(&e.rows, "rows", 0, "use only the first `N` rows of -data (0: all; the same as -limit)")
-	fs.Uint64Var(&e.seed, "seed", 1, "sbn: random seed of the importance sampling")
+	fs.Uint64Var(&e.seed, "seed", 1, "sbn, dbn: random seed of the importance sampling or of the bound's samples")
+	fs.IntVar(&e.boundSamples, "bound-samples", 10, "dbn: samples of the hidden layers per row for the variational bound (0: no bound)")
 }
 
 // evalResult is what eval prints with -json.
@@ -168,14 +184,23 @@ func (e *evalCmd) run(fs *flag.FlagSet, args []string) error {
 	if e.rows > 0 {
 		e.limit = e.rows
 	}
-	model, net, err := loadModel(e.model)
+	a, err := loadAny(e.model)
 	if err != nil {
 		return err
 	}
-	if net != nil {
-		return e.runSBN(fs, net)
+	switch {
+	case a.sbn != nil:
+		if explicit(fs, "bound-samples") {
+			return usagef("-bound-samples: %s holds a sigmoid belief net (the flag is for deep belief nets)", e.model)
+		}
+		return e.runSBN(fs, a.sbn)
+	case a.dbn != nil:
+		return e.runDBN(fs, a.dbn)
+	case a.mlp != nil:
+		return e.runMLP(fs, a.mlp)
 	}
-	for _, name := range []string{"k", "seed"} {
+	model := a.rbm
+	for _, name := range []string{"k", "seed", "bound-samples"} {
 		if explicit(fs, name) {
 			return usagef("-%s applies to sigmoid belief nets; %s holds an RBM", name, e.model)
 		}

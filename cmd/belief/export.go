@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"strings"
 
 	"github.com/belief-ml/belief/mat32"
 	"github.com/belief-ml/belief/modelfile"
@@ -14,7 +13,7 @@ func init() {
 	registerFresh(&Command{
 		Name:      "export",
 		UsageLine: "export -model FILE [-o model.npz]",
-		Short:     "export a model's parameters (rbm, sbn) as a NumPy .npz archive",
+		Short:     "export a model's parameters (rbm, sbn, dbn, mlp) as a NumPy .npz archive",
 		Long: `Export writes the parameters of an RBM as a NumPy .npz archive of float32
 arrays: W (nv, nh), vbias (nv), hbias (nh), and sigma (nv) for Gaussian
 visible units; softmax (G, 2) holds the start and size of each one-of-K group
@@ -34,6 +33,27 @@ bottom, and its biases:
 
 so that P(x_l = 1 | x_{l+1}) = sigmoid(x_{l+1} @ Wl + bl) and
 q(x_{l+1} = 1 | x_l) = sigmoid(x_l @ Rl + c{l+1}).
+
+A deep belief net (from "train dbn") with RBMs l = 0..L-1 between layers
+of n_0 (visible), n_1, ..., n_L units is written bottom-up:
+
+  W0 (n_0, n_1), ..., W{L-1} (n_{L-1}, n_L)  RBM weights (recognition: up)
+  b0 (n_1), ..., b{L-1} (n_L)                hidden biases of each RBM
+  a0 (n_0), ..., a{L-1} (n_{L-1})            visible biases of each RBM
+  Wlabel (K, n_L), blabel (K)                with K label units: the top
+                                             RBM's label weights and biases
+  sigma0 (n_0)                               Gaussian visible units only
+  gen_W0 (n_0, n_1), gen_a0 (n_0), ...       after up-down: the untied
+                                             generative weights, l < L-1
+
+so that q(h_{l+1} = 1 | h_l) = sigmoid(h_l @ Wl + bl), p(h_l = 1 | h_{l+1}) =
+sigmoid(h_{l+1} @ Wl.T + al) (gen_Wl, gen_al after up-down), and the top
+RBM's visible layer is [h_{L-1}, labels] with weights
+numpy.vstack([W{L-1}, Wlabel]) and biases numpy.concatenate([a{L-1}, blabel]).
+
+A classifier (from "finetune") is written as W0 (n_0, n_1), b0 (n_1), ...,
+W{L-1}, b{L-1}, bottom-up: x_{l+1} = sigmoid(x_l @ Wl + bl), the last layer
+softmax instead of sigmoid.
 
 The training state and history are not exported; "belief import" reads an
 RBM's archive back.`,
@@ -75,22 +95,19 @@ func (e *exportCmd) run(fs *flag.FlagSet, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected arguments %q", args)
 	}
-	model, net, err := loadModel(e.model)
+	a, err := loadAny(e.model)
 	if err != nil {
 		return err
 	}
-	if net != nil {
-		arrays := sbnArrays(net.Net, net.Rec)
-		if err := modelfile.WriteNPZ(e.out, arrays); err != nil {
-			return err
-		}
-		names := make([]string, len(arrays))
-		for i, a := range arrays {
-			names[i] = a.Name
-		}
-		fmt.Fprintf(stdout, "wrote %s to %s\n", strings.Join(names, ", "), e.out)
-		return nil
+	switch {
+	case a.sbn != nil:
+		return e.writeArrays(sbnArrays(a.sbn.Net, a.sbn.Rec))
+	case a.dbn != nil:
+		return e.writeArrays(dbnArrays(a.dbn.DBN))
+	case a.mlp != nil:
+		return e.writeArrays(mlpArrays(a.mlp.Net))
 	}
+	model := a.rbm
 	if err := modelfile.WriteNPZ(e.out, rbmArrays(model.RBM)); err != nil {
 		return err
 	}

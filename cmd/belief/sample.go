@@ -41,7 +41,7 @@ type sampleCmd struct {
 	steps int
 	from  string
 	every int
-	label int
+	label string
 	seed  uint64
 	scale int
 	out   string
@@ -54,7 +54,7 @@ func (s *sampleCmd) define(fs *flag.FlagSet) {
 	fs.IntVar(&s.steps, "steps", 1000, "Gibbs steps per chain")
 	fs.StringVar(&s.from, "from", "noise", "start of the chains: noise or data")
 	fs.IntVar(&s.every, "every", 0, "draw each chain's state every `N` steps, left to right (0: only the last)")
-	fs.IntVar(&s.label, "label", -1, "clamp the label units to this class (models trained with -labels)")
+	fs.StringVar(&s.label, "label", "-1", "clamp the label units to this class (models trained with -labels); -1: free; dbn only: all, one row per class")
 	fs.Uint64Var(&s.seed, "seed", 1, "random seed")
 	fs.IntVar(&s.scale, "scale", 2, "magnification of the picture")
 	fs.StringVar(&s.out, "o", "samples.png", "output PNG `file`")
@@ -78,20 +78,30 @@ func (s *sampleCmd) run(fs *flag.FlagSet, args []string) error {
 	case s.from != "noise" && s.from != "data":
 		return usagef("-from must be noise or data, not %q", s.from)
 	}
-	model, net, err := loadModel(s.model)
+	a, err := loadAny(s.model)
 	if err != nil {
 		return err
 	}
-	if net != nil {
-		return s.runSBN(fs, net)
+	switch {
+	case a.sbn != nil:
+		return s.runSBN(fs, a.sbn)
+	case a.dbn != nil:
+		return s.runDBN(a.dbn)
+	case a.mlp != nil:
+		return fmt.Errorf("%s holds a classifier (kind %q), which does not generate samples", s.model, mlpKind)
 	}
+	model := a.rbm
 	m := model.RBM
 	nv, nh := m.Dims()
-	if s.label >= 0 && s.label >= model.Labels {
+	label, err := parseLabel(s.label, model.Labels, s.model, false)
+	if err != nil {
+		return err
+	}
+	if label >= 0 && label >= model.Labels {
 		if model.Labels == 0 {
 			return usagef("-label: %s has no label units (train with -labels)", s.model)
 		}
-		return usagef("-label %d: %s has classes 0 to %d", s.label, s.model, model.Labels-1)
+		return usagef("-label %d: %s has classes 0 to %d", label, s.model, model.Labels-1)
 	}
 	r := rng.New(s.seed)
 	v := mat32.NewDense(s.n, nv, nil)
@@ -107,13 +117,13 @@ func (s *sampleCmd) run(fs *flag.FlagSet, args []string) error {
 		noise(v, m, r)
 	}
 	clampLabel := func() {
-		if s.label < 0 {
+		if label < 0 {
 			return
 		}
 		for i := 0; i < v.Rows; i++ {
 			lab := v.Row(i)[nv-model.Labels:]
 			clear(lab)
-			lab[s.label] = 1
+			lab[label] = 1
 		}
 	}
 	clampLabel()

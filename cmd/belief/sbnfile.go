@@ -229,22 +229,6 @@ func readModelFile(path string) (*modelfile.File, error) {
 	return f, nil
 }
 
-// loadModel reads a model file and returns the RBM or the belief net it
-// holds (the other is nil). A kind other than "sbn" is read as an RBM, whose
-// error names the kind found.
-func loadModel(path string) (*rbmModel, *sbnModel, error) {
-	f, err := readModelFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if f.Kind == sbnKind {
-		m, err := sbnFromFile(f)
-		return nil, m, err
-	}
-	m, err := rbmFromFile(f)
-	return m, nil, err
-}
-
 // loadSBN reads a belief net model file.
 func loadSBN(path string) (*sbnModel, error) {
 	f, err := readModelFile(path)

@@ -33,7 +33,13 @@ weights of the first hidden layer, the rows of W0: row k is what hidden unit
 k adds to the logits of the visible units. Its curves are the K-sample bound
 during training, the importance-sampled log-likelihood and the K = 1 bound
 on training and held-out rows, and the exact log-likelihood when it was
-computed.`,
+computed.
+
+For a deep belief net (from "train dbn") the filters are the first RBM's
+columns of W; the curves show each layer's training statistics in turn
+(and the held-out error of up-down epochs). For a classifier (from
+"finetune") the filters are the columns of W0 and the curves the training
+loss and error and the held-out error.`,
 	}, func() flagRunner { return &showCmd{} })
 }
 
@@ -70,13 +76,19 @@ func (s *showCmd) run(fs *flag.FlagSet, args []string) error {
 	if s.n < 0 || s.scale < 1 || s.scale > 64 {
 		return usagef("-n must not be negative, -scale must be in [1, 64]")
 	}
-	model, net, err := loadModel(s.model)
+	a, err := loadAny(s.model)
 	if err != nil {
 		return err
 	}
-	if net != nil {
-		return s.runSBN(net)
+	switch {
+	case a.sbn != nil:
+		return s.runSBN(a.sbn)
+	case a.dbn != nil:
+		return s.runDBN(a.dbn)
+	case a.mlp != nil:
+		return s.runMLP(a.mlp)
 	}
+	model := a.rbm
 	m := model.RBM
 	nv, nh := m.Dims()
 	w, h := model.imageShape()
