@@ -29,6 +29,25 @@ func Gemm(transA, transB bool, alpha float32, a, b *Dense, beta float32, c *Dens
 	gemmRun(gemmActive, transA, transB, alpha, a, b, beta, c, m, n, k)
 }
 
+// GemmSerial is Gemm computed on the calling goroutine alone, with the
+// same results. It is for callers that split their work across their own
+// goroutines (for example each computing a block of rows of C), so that
+// Gemm's worker pool does not add a hand-off and a wait to every product.
+func GemmSerial(transA, transB bool, alpha float32, a, b *Dense, beta float32, c *Dense) {
+	m, n, k := gemmDims(transA, transB, a, b, c)
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		scaleDense(c, beta)
+		return
+	}
+	set := gemmActive
+	buf := gemmGetBuf(set)
+	gemmBlocked(set, buf, transA, transB, alpha, a, b, nil, beta, c, 0, m, 0, n, k)
+	gemmPutBuf(buf)
+}
+
 // scaleDense sets c to beta*c, without reading c when beta is 0.
 func scaleDense(c *Dense, beta float32) {
 	for i := 0; i < c.Rows; i++ {

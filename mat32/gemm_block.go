@@ -177,7 +177,7 @@ func gemmRun(set *gemmKernels, transA, transB bool, alpha float32, a, b *Dense, 
 	parts = min(parts, units)
 	if parts <= 1 {
 		buf := gemmGetBuf(set)
-		gemmBlocked(set, buf, transA, transB, alpha, a, b, beta, c, 0, m, 0, n, k)
+		gemmBlocked(set, buf, transA, transB, alpha, a, b, nil, beta, c, 0, m, 0, n, k)
 		gemmPutBuf(buf)
 		return
 	}
@@ -233,7 +233,7 @@ func (j *gemmJob) runPart(part int) {
 		return
 	}
 	buf := gemmGetBuf(j.set)
-	gemmBlocked(j.set, buf, j.transA, j.transB, j.alpha, &j.a, &j.b, j.beta, &j.c, m0, m1, n0, n1, j.k)
+	gemmBlocked(j.set, buf, j.transA, j.transB, j.alpha, &j.a, &j.b, nil, j.beta, &j.c, m0, m1, n0, n1, j.k)
 	gemmPutBuf(buf)
 }
 
@@ -256,7 +256,10 @@ func blockSize(n, max, unit int) int {
 // gemmBlocked computes C[m0:m1, n0:n1] on one goroutine with buf's packing
 // buffers. Loops, outer to inner: K blocks (A block packed), N blocks (B
 // block packed), A panels, B panels, micro-kernel.
-func gemmBlocked(set *gemmKernels, buf *gemmBuf, transA, transB bool, alpha float32, a, b *Dense, beta float32, c *Dense, m0, m1, n0, n1, k int) {
+//
+// If pb is not nil, it holds op(B) packed (and b is not read); n0 must then
+// be a multiple of nr.
+func gemmBlocked(set *gemmKernels, buf *gemmBuf, transA, transB bool, alpha float32, a, b *Dense, pb *PackedB, beta float32, c *Dense, m0, m1, n0, n1, k int) {
 	mr, nr := set.mr, set.nr
 	mcMax := blockSize(m1-m0, set.mc, mr)
 	kcMax := blockSize(k, set.kc, 16) // whole 16x16 blocks for the transposing packers
@@ -273,7 +276,12 @@ func gemmBlocked(set *gemmKernels, buf *gemmBuf, transA, transB bool, alpha floa
 			set.packA(buf.a, a, transA, ic, mc, pc, kc, mr)
 			for jc := n0; jc < n1; jc += ncMax {
 				nc := min(ncMax, n1-jc)
-				set.packB(buf.b, b, transB, pc, kc, jc, nc, nr)
+				bpack := buf.b
+				if pb == nil {
+					set.packB(buf.b, b, transB, pc, kc, jc, nc, nr)
+				} else {
+					bpack = pb.data[pc*pb.np+jc*kc : pc*pb.np+(jc+nc)*kc]
+				}
 				for ir := 0; ir < mc; ir += mr {
 					rows := min(mr, mc-ir)
 					kern := set.kern[rows]
@@ -281,7 +289,7 @@ func gemmBlocked(set *gemmKernels, buf *gemmBuf, transA, transB bool, alpha floa
 					crow := (ic+ir)*ldc + jc
 					for jr := 0; jr < nc; jr += nr {
 						cols := min(nr, nc-jr)
-						bp := &buf.b[jr*kc]
+						bp := &bpack[jr*kc]
 						if cols == nr {
 							kern(kc, ap, bp, &c.Data[crow+jr], ldc, alpha, bet)
 							continue

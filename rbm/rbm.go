@@ -220,16 +220,16 @@ func (m *RBM) hidInput(z, v, vs *mat32.Dense) {
 // sigmoid(beta*(z + HBias)), in place.
 func (m *RBM) hidActRows(z *mat32.Dense, lo, hi int, beta float32) {
 	b := m.HBias
+	if beta == 1 {
+		var v mat32.Dense
+		z.SliceInto(&v, lo, hi, 0, z.Cols)
+		mat32.SigmoidBias(&v, b)
+		return
+	}
 	for i := lo; i < hi; i++ {
 		r := z.Row(i)
-		if beta == 1 {
-			for j := range r {
-				r[j] += b[j]
-			}
-		} else {
-			for j := range r {
-				r[j] = beta * (r[j] + b[j])
-			}
+		for j := range r {
+			r[j] = beta * (r[j] + b[j])
 		}
 		mat32.Sigmoid(r, r)
 	}
@@ -247,6 +247,12 @@ func (m *RBM) visActRows(x *mat32.Dense, lo, hi int, beta float32) {
 			for j := range r {
 				r[j] = a[j] + m.Sigma[j]*r[j]
 			}
+			continue
+		}
+		if beta == 1 && len(m.Softmax) == 0 {
+			var v mat32.Dense
+			x.SliceInto(&v, i, i+1, 0, x.Cols)
+			mat32.SigmoidBias(&v, a)
 			continue
 		}
 		if beta == 1 {

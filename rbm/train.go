@@ -3,7 +3,9 @@ package rbm
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/belief-ml/belief/mat32"
@@ -74,11 +76,33 @@ type Trainer struct {
 	// per-batch values read by the workers
 	n, nn    int
 	b0       int
-	last     bool
 	opRows   int
 	lr, mom  float32
+	alpha    float32 // gradient scale and momentum of the running gradStep
+	gmom     float32
+	fuse     bool // gradStep also updates W
 	negScale float32
 	bad      []bool
+	views    []workerViews // one per worker
+	acc      [][]float32   // per worker, nh: column sums of its rows of W
+
+	// CD and PCD multiply by W and W^T packed once per batch: the
+	// gradient tasks repack their rows of W as they update them. pwValid says that the
+	// packings hold the current W (reset at the start of every epoch).
+	pw, pwt *mat32.PackedB
+	pwValid bool
+	// phh is HH packed for the gradient by the CD/PCD tasks; phhValid
+	// says that it holds the current batch (full batches only).
+	phh      *mat32.PackedB
+	phhValid bool
+
+	cstreams []*rng.Stream // one per CD task, re-derived every epoch
+}
+
+// workerViews are a worker's matrix headers for the views it multiplies,
+// kept in the Trainer so that taking a view allocates nothing.
+type workerViews struct {
+	a, b, c mat32.Dense
 }
 
 // NewTrainer returns a trainer for m with settings s (nil means defaults),
@@ -126,6 +150,19 @@ func NewTrainer(m *RBM, s *Settings, r *rng.Stream) *Trainer {
 	}
 	t.nw = st.Workers
 	t.bad = make([]bool, t.nw)
+	t.views = make([]workerViews, t.nw)
+	if st.Method == CD || st.Method == PCD {
+		t.pw = mat32.NewPackedB(nv, nh, false)
+		t.pwt = mat32.NewPackedB(nh, nv, true)
+		t.phh = mat32.NewPackedB(b+c, nh, false)
+		// Epoch re-derives these; tests that drive batches directly use
+		// them as they are.
+		t.cstreams = rng.New(mix(t.State.Seed, -1)).Split(max(4, 2*st.Workers))
+	}
+	t.acc = make([][]float32, t.nw)
+	for w := range t.acc {
+		t.acc[w] = make([]float32, nh)
+	}
 	return t
 }
 
@@ -175,6 +212,9 @@ func (t *Trainer) Epoch(data *mat32.Dense) (EpochStats, error) {
 	e := t.State.Epoch
 	base := rng.New(mix(t.State.Seed, e))
 	t.streams = base.Split(t.nw)
+	if s.Method == CD || s.Method == PCD {
+		t.cstreams = base.Split(max(4, 2*t.nw))
+	}
 	if len(t.perm) != data.Rows {
 		t.perm = make([]int, data.Rows)
 	}
@@ -199,14 +239,14 @@ func (t *Trainer) Epoch(data *mat32.Dense) (EpochStats, error) {
 	if e < s.MomentumEpochs {
 		t.mom = s.InitialMomentum
 	}
+	t.pwValid = false
 	t.pool.start(t.nw, t.work)
 	defer t.pool.stop()
 	bs := min(s.BatchSize, data.Rows)
 	for b0 := 0; b0 < data.Rows; b0 += bs {
 		n := min(bs, data.Rows-b0)
 		t.batch(b0, n, base)
-		t.gradient(t.lr/float32(n), t.mom)
-		if err := t.apply(); err != nil {
+		if err := t.update(t.lr/float32(n), t.mom); err != nil {
 			return EpochStats{}, fmt.Errorf("rbm: epoch %d, batch %d: %w", e+1, b0/bs+1, err)
 		}
 	}
@@ -258,29 +298,36 @@ func (t *Trainer) Epoch(data *mat32.Dense) (EpochStats, error) {
 const (
 	opGather = iota
 	opHidPos
-	opVisCD
-	opHidNeg
-	opChainsIn
-	opVisPCD
 	opPTHid
 	opPTVis
 	opUpdate
+	opCD // CD and PCD
+	opGrad
 )
 
-// run runs op on rows [0, rows) split across the workers.
+// run runs op on rows [0, rows) split into one task per worker (any
+// worker may run any task; task k uses random stream k).
 func (t *Trainer) run(op, rows int) {
 	t.opRows = rows
-	t.pool.run(op)
+	t.pool.run(op, t.nw)
 }
 
-// work does worker w's share of op.
-func (t *Trainer) work(w, op int) {
+// work runs task k of op on worker w.
+func (t *Trainer) work(w, op, k int) {
+	switch op {
+	case opCD:
+		t.cdTask(w, k)
+		return
+	case opGrad:
+		t.gradTask(w, k)
+		return
+	}
 	m := t.Model
-	lo, hi := w*t.opRows/t.nw, (w+1)*t.opRows/t.nw
+	lo, hi := k*t.opRows/t.nw, (k+1)*t.opRows/t.nw
 	if lo == hi {
 		return
 	}
-	r := t.streams[w]
+	r := t.streams[k]
 	gauss := m.Visible == Gaussian
 	switch op {
 	case opGather:
@@ -296,48 +343,6 @@ func (t *Trainer) work(w, op int) {
 		}
 	case opHidPos:
 		m.hidActRows(&t.h0, lo, hi, 1)
-		if t.Settings.Method == CD {
-			for i := lo; i < hi; i++ {
-				r.Bernoulli(t.hsv.Row(i), t.h0.Row(i))
-			}
-		}
-	case opVisCD:
-		m.visActRows(&t.v1, lo, hi, 1)
-		if !t.last || t.Settings.SampleVisible {
-			m.sampleVisRows(&t.v1, &t.v1, lo, hi, 1, r)
-		}
-		if gauss {
-			m.scaleRows(&t.v1, &t.v1, lo, hi)
-		}
-	case opHidNeg:
-		m.hidActRows(&t.h1, lo, hi, 1)
-		if t.last {
-			for i := lo; i < hi; i++ {
-				mat32.Scal(t.negScale, t.h1.Row(i))
-			}
-		} else {
-			for i := lo; i < hi; i++ {
-				r.Bernoulli(t.hsv.Row(i), t.h1.Row(i))
-			}
-		}
-	case opChainsIn:
-		if gauss {
-			m.scaleRows(&t.v1, t.State.Chains, lo, hi)
-		} else {
-			for i := lo; i < hi; i++ {
-				copy(t.v1.Row(i), t.State.Chains.Row(i))
-			}
-		}
-	case opVisPCD:
-		m.visActRows(&t.v1, lo, hi, 1)
-		m.sampleVisRows(t.State.Chains, &t.v1, lo, hi, 1, r)
-		if gauss {
-			m.scaleRows(&t.v1, t.State.Chains, lo, hi)
-		} else {
-			for i := lo; i < hi; i++ {
-				copy(t.v1.Row(i), t.State.Chains.Row(i))
-			}
-		}
 	case opPTHid:
 		for i := lo; i < hi; i++ {
 			z, h := t.ptZ.Row(i), t.ptH.Row(i)
@@ -360,31 +365,250 @@ func (t *Trainer) work(w, op int) {
 			}
 		}
 	case opUpdate:
-		t.bad[w] = false
-		st := &t.Settings
-		dec := t.lr * st.WeightCost
-		sp := st.SparsityTarget > 0
-		q := t.State.HiddenMean
-		spc := t.lr * st.SparsityCost / float32(t.n)
+		t.updateRows(w, lo, hi)
+	}
+}
+
+// Dynamic scheduling: opCD and opGrad cut their work into more tasks than
+// workers, which take the next task as they finish one (see pool), so that
+// a worker the OS pauses on a busy machine does not hold up the others.
+// Each CD task has its own random stream, so the results do not depend on
+// which worker runs it.
+const (
+	// gradRowsPerTask is the number of rows of W per gradient task: a
+	// multiple of the micro-kernels' panel widths (4, 16, 32), for
+	// repacking, and close to a multiple of their panel heights (4, 6, 14).
+	gradRowsPerTask = 96
+	// gradColTasks is the number of tasks summing the hidden columns.
+	gradColTasks = 2
+)
+
+// cdChunks returns the number of CD tasks for a batch of n rows.
+func (t *Trainer) cdChunks(n int) int {
+	return max(1, min(len(t.cstreams), (n+7)/8))
+}
+
+// phhK returns the number of rows of HH that phh holds.
+func (t *Trainer) phhK() int {
+	k, _ := t.phh.Dims()
+	return k
+}
+
+// cdTask runs CD or PCD task c on worker w: for CD the chain of rows
+// [c*n/chunks, (c+1)*n/chunks) of the batch, for PCD the positive phase of
+// those rows and the persistent chains [c*nn/chunks, (c+1)*nn/chunks),
+// with random stream c; then the packing of those rows of HH for the
+// gradient.
+func (t *Trainer) cdTask(w, c int) {
+	n, nn := t.n, t.nn
+	chunks := t.cdChunks(max(n, nn))
+	lo, hi := c*n/chunks, (c+1)*n/chunks
+	clo, chi := c*nn/chunks, (c+1)*nn/chunks
+	if t.Settings.Method == CD {
+		t.cdRows(w, lo, hi, t.cstreams[c])
+	} else {
+		t.posRows(w, lo, hi)
+		t.pcdRows(w, clo, chi, t.cstreams[c])
+	}
+	if t.phhValid {
+		t.phh.PackRows(&t.hhn, lo, hi)
+		t.phh.PackRows(&t.hhn, n+clo, n+chi)
+	}
+}
+
+// cdRows runs the whole CD-k chain for rows [lo, hi) of the batch: the
+// rows are independent, so a worker needs no other worker's results.
+func (t *Trainer) cdRows(w, lo, hi int, r *rng.Stream) {
+	m := t.Model
+	nv, nh := m.Dims()
+	gauss := m.Visible == Gaussian
+	vw := &t.views[w]
+	t.posRows(w, lo, hi)
+	for i := lo; i < hi; i++ {
+		r.Bernoulli(t.hsv.Row(i), t.h0.Row(i))
+	}
+	v, h, hs := &vw.a, &vw.b, &vw.c
+	t.hsv.SliceInto(hs, lo, hi, 0, nh)
+	t.v1.SliceInto(v, lo, hi, 0, nv)
+	t.h1.SliceInto(h, lo, hi, 0, nh)
+	for k := 0; k < t.Settings.K; k++ {
+		last := k == t.Settings.K-1
+		mat32.GemmPacked(false, 1, hs, t.pwt, 0, v)
+		m.visActRows(&t.v1, lo, hi, 1)
+		if !last || t.Settings.SampleVisible {
+			m.sampleVisRows(&t.v1, &t.v1, lo, hi, 1, r)
+		}
+		if gauss {
+			m.scaleRows(&t.v1, &t.v1, lo, hi)
+		}
+		mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+		m.hidActRows(&t.h1, lo, hi, 1)
 		for i := lo; i < hi; i++ {
-			wr, ir := m.W.Row(i), t.State.WInc.Row(i)
-			if sp {
-				c := spc * t.gv0[i]
-				for j := range ir {
-					ir[j] -= c * (q[j] - st.SparsityTarget)
-				}
-			}
-			var sum float32
-			for j, x := range wr {
-				d := ir[j] - dec*x
-				ir[j] = d
-				wr[j] = x + d
-				sum += wr[j]
-			}
-			if math.IsNaN(float64(sum)) || math.IsInf(float64(sum), 0) {
-				t.bad[w] = true
+			if last {
+				mat32.Scal(t.negScale, t.h1.Row(i))
+			} else {
+				r.Bernoulli(t.hsv.Row(i), t.h1.Row(i))
 			}
 		}
+	}
+}
+
+// posRows gathers rows [lo, hi) of the batch into V0 (scaled for Gaussian
+// units) and sets those rows of H0 to the hidden probabilities.
+func (t *Trainer) posRows(w, lo, hi int) {
+	m := t.Model
+	nv, nh := m.Dims()
+	gauss := m.Visible == Gaussian
+	vw := &t.views[w]
+	for i := lo; i < hi; i++ {
+		src, dst := t.data.Row(t.perm[t.b0+i]), t.v0.Row(i)
+		if gauss {
+			for j, x := range src {
+				dst[j] = x / m.Sigma[j]
+			}
+		} else {
+			copy(dst, src)
+		}
+	}
+	v, h := &vw.a, &vw.b
+	t.v0.SliceInto(v, lo, hi, 0, nv)
+	t.h0.SliceInto(h, lo, hi, 0, nh)
+	mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+	m.hidActRows(&t.h0, lo, hi, 1)
+}
+
+// pcdRows runs rows [lo, hi) of the persistent chains for K steps and
+// sets those rows of V1 and H1 to the chains' visible states (scaled for
+// Gaussian units) and their hidden probabilities times negScale.
+func (t *Trainer) pcdRows(w, lo, hi int, r *rng.Stream) {
+	m := t.Model
+	nv, nh := m.Dims()
+	gauss := m.Visible == Gaussian
+	vw := &t.views[w]
+	ch := t.State.Chains
+	if gauss {
+		m.scaleRows(&t.v1, ch, lo, hi)
+	} else {
+		for i := lo; i < hi; i++ {
+			copy(t.v1.Row(i), ch.Row(i))
+		}
+	}
+	v, h, hs := &vw.a, &vw.b, &vw.c
+	t.v1.SliceInto(v, lo, hi, 0, nv)
+	t.h1.SliceInto(h, lo, hi, 0, nh)
+	t.hsv.SliceInto(hs, lo, hi, 0, nh)
+	for k := 0; k < t.Settings.K; k++ {
+		mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+		m.hidActRows(&t.h1, lo, hi, 1)
+		for i := lo; i < hi; i++ {
+			r.Bernoulli(t.hsv.Row(i), t.h1.Row(i))
+		}
+		mat32.GemmPacked(false, 1, hs, t.pwt, 0, v)
+		m.visActRows(&t.v1, lo, hi, 1)
+		m.sampleVisRows(ch, &t.v1, lo, hi, 1, r)
+		if gauss {
+			m.scaleRows(&t.v1, ch, lo, hi)
+		} else {
+			for i := lo; i < hi; i++ {
+				copy(t.v1.Row(i), ch.Row(i))
+			}
+		}
+	}
+	mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+	m.hidActRows(&t.h1, lo, hi, 1)
+	for i := lo; i < hi; i++ {
+		mat32.Scal(t.negScale, t.h1.Row(i))
+	}
+}
+
+// gradTasks returns the number of gradient tasks.
+func (t *Trainer) gradTasks() int {
+	nv, _ := t.Model.Dims()
+	return gradColTasks + (nv+gradRowsPerTask-1)/gradRowsPerTask
+}
+
+// gradTask runs gradient task c on worker w. Tasks [0, gradColTasks) sum blocks of hidden columns (gh, and h0sum for the
+// sparsity target); the others each take gradRowsPerTask rows of W
+// (visible units): WInc = mom*WInc + alpha*VV^T HH and the visible sums,
+// then, if t.fuse, the rest of the update of those rows (see updateRows)
+// while they are in cache.
+func (t *Trainer) gradTask(w, c int) {
+	m := t.Model
+	nv, nh := m.Dims()
+	vw := &t.views[w]
+	if c < gradColTasks {
+		j0, j1 := c*nh/gradColTasks, (c+1)*nh/gradColTasks
+		if j0 < j1 {
+			t.hhn.SliceInto(&vw.c, 0, t.hhn.Rows, j0, j1)
+			colSums(t.gh[j0:j1], &vw.c)
+			if t.Settings.SparsityTarget > 0 {
+				t.h0.SliceInto(&vw.c, 0, t.h0.Rows, j0, j1)
+				colSums(t.h0sum[j0:j1], &vw.c)
+			}
+		}
+		return
+	}
+	c -= gradColTasks
+	i0, i1 := c*gradRowsPerTask, min(nv, (c+1)*gradRowsPerTask)
+	t.vvn.SliceInto(&vw.a, 0, t.vvn.Rows, i0, i1)
+	t.State.WInc.SliceInto(&vw.b, i0, i1, 0, nh)
+	if t.phhValid {
+		mat32.GemmPacked(true, t.alpha, &vw.a, t.phh, t.gmom, &vw.b)
+	} else {
+		mat32.GemmSerial(true, false, t.alpha, &vw.a, &t.hhn, t.gmom, &vw.b)
+	}
+	t.v0.SliceInto(&vw.a, 0, t.v0.Rows, i0, i1)
+	colSums(t.gv0[i0:i1], &vw.a)
+	t.v1.SliceInto(&vw.a, 0, t.v1.Rows, i0, i1)
+	colSums(t.gv1[i0:i1], &vw.a)
+	if t.fuse {
+		t.updateRows(w, i0, i1)
+	}
+}
+
+// colSums sets dst to the column sums of x, a row at a time with the
+// vectorised Axpy.
+func colSums(dst []float32, x *mat32.Dense) {
+	clear(dst)
+	for i := 0; i < x.Rows; i++ {
+		mat32.Axpy(1, x.Row(i), dst)
+	}
+}
+
+// updateRows finishes the update of rows [lo, hi) of W started by
+// gradTasks: sparsity, weight cost, W += WInc, and repacks them. It sets
+// t.bad[w] if a weight became NaN or infinite (the caller clears t.bad).
+func (t *Trainer) updateRows(w, lo, hi int) {
+	m := t.Model
+	st := &t.Settings
+	dec := t.lr * st.WeightCost
+	sp := st.SparsityTarget > 0
+	q := t.State.HiddenMean
+	spc := t.lr * st.SparsityCost / float32(t.n)
+	acc := t.acc[w]
+	clear(acc)
+	for i := lo; i < hi; i++ {
+		wr, ir := m.W.Row(i), t.State.WInc.Row(i)
+		if sp {
+			c := spc * t.gv0[i]
+			for j := range ir {
+				ir[j] -= c * (q[j] - st.SparsityTarget)
+			}
+		}
+		mat32.DecayStep(wr, ir, acc, dec)
+	}
+	// acc holds the column sums of the rows: a NaN or infinite weight makes
+	// one NaN or infinite (so does a float32 overflow of a sum, far beyond
+	// any trainable weight).
+	for _, x := range acc {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			t.bad[w] = true
+			break
+		}
+	}
+	if t.pwValid {
+		t.pw.PackRows(m.W, lo, hi)
+		t.pwt.PackRows(m.W, lo, hi)
 	}
 }
 
@@ -407,33 +631,22 @@ func (t *Trainer) batch(b0, n int, base *rng.Stream) {
 	t.vv.SliceInto(&t.vvn, 0, n+nn, 0, nv)
 	t.hh.SliceInto(&t.hhn, 0, n+nn, 0, nh)
 
+	t.hs.SliceInto(&t.hsv, 0, max(n, nn), 0, nh)
+	if s.Method == CD || s.Method == PCD {
+		if !t.pwValid {
+			t.pw.Pack(m.W)
+			t.pwt.Pack(m.W)
+			t.pwValid = true
+		}
+		t.phhValid = n+nn == t.phhK()
+		t.pool.run(opCD, t.cdChunks(max(n, nn)))
+		return
+	}
 	t.run(opGather, n)
 	mat32.Gemm(false, false, 1, &t.v0, m.W, 0, &t.h0)
-	t.hs.SliceInto(&t.hsv, 0, n, 0, nh)
 	t.run(opHidPos, n)
 
 	switch s.Method {
-	case CD:
-		for k := 0; k < s.K; k++ {
-			t.last = k == s.K-1
-			mat32.Gemm(false, true, 1, &t.hsv, m.W, 0, &t.v1)
-			t.run(opVisCD, nn)
-			mat32.Gemm(false, false, 1, &t.v1, m.W, 0, &t.h1)
-			t.run(opHidNeg, nn)
-		}
-	case PCD:
-		t.hs.SliceInto(&t.hsv, 0, nn, 0, nh)
-		t.run(opChainsIn, nn)
-		t.last = false
-		for k := 0; k < s.K; k++ {
-			mat32.Gemm(false, false, 1, &t.v1, m.W, 0, &t.h1)
-			t.run(opHidNeg, nn)
-			mat32.Gemm(false, true, 1, &t.hsv, m.W, 0, &t.v1)
-			t.run(opVisPCD, nn)
-		}
-		t.last = true
-		mat32.Gemm(false, false, 1, &t.v1, m.W, 0, &t.h1)
-		t.run(opHidNeg, nn)
 	case PT:
 		rows := t.State.Chains.Rows
 		vs := t.State.Chains
@@ -501,15 +714,33 @@ func swapRows(m *mat32.Dense, a, b int) {
 	}
 }
 
+// update does one mini-batch's parameter update: gradient then apply,
+// fused so that each worker finishes its rows of W right after computing
+// their gradient when no sparsity target needs the batch's hidden means
+// first.
+func (t *Trainer) update(alpha, mom float32) error {
+	fuse := t.Settings.SparsityTarget == 0
+	t.gradStep(alpha, mom, fuse)
+	return t.applyStep(!fuse)
+}
+
 // gradient sets WInc = mom*WInc + alpha*VV^T HH (alpha = lr/n gives
 // lr times the mean positive minus negative statistics) and the bias
 // gradients gv (nv) and gh (nh) (means, before the learning rate).
-func (t *Trainer) gradient(alpha, mom float32) {
+func (t *Trainer) gradient(alpha, mom float32) { t.gradStep(alpha, mom, false) }
+
+// apply finishes the update of W started by gradient (weight cost,
+// sparsity, W += WInc) and updates the biases with momentum. It returns an
+// error if a parameter became NaN or infinite.
+func (t *Trainer) apply() error { return t.applyStep(true) }
+
+// gradStep is gradient, also finishing the update of W (as apply) if fuse.
+func (t *Trainer) gradStep(alpha, mom float32, fuse bool) {
 	m, s := t.Model, &t.Settings
 	n, nn := float32(t.n), float32(t.nn)
-	mat32.Gemm(true, false, alpha, &t.vvn, &t.hhn, mom, t.State.WInc)
-	mat32.ColSums(t.gv0, &t.v0)
-	mat32.ColSums(t.gv1, &t.v1)
+	t.alpha, t.gmom, t.fuse = alpha, mom, fuse
+	clear(t.bad)
+	t.pool.run(opGrad, t.gradTasks())
 	for i := range t.gv {
 		g := t.gv0[i]/n - t.gv1[i]/nn
 		if m.Visible == Gaussian {
@@ -517,11 +748,9 @@ func (t *Trainer) gradient(alpha, mom float32) {
 		}
 		t.gv[i] = g
 	}
-	mat32.ColSums(t.gh, &t.hhn)
 	mat32.Scal(1/n, t.gh)
 	if s.SparsityTarget > 0 {
 		q := t.State.HiddenMean
-		mat32.ColSums(t.h0sum, &t.h0)
 		d := s.SparsityDecay
 		for j := range q {
 			q[j] = d*q[j] + (1-d)*t.h0sum[j]/n
@@ -530,12 +759,13 @@ func (t *Trainer) gradient(alpha, mom float32) {
 	}
 }
 
-// apply finishes the update of W started by gradient (weight cost,
-// sparsity, W += WInc) and updates the biases with momentum. It returns an
-// error if a parameter became NaN or infinite.
-func (t *Trainer) apply() error {
+// applyStep is apply; the update of W is left out unless weights.
+func (t *Trainer) applyStep(weights bool) error {
 	m := t.Model
-	t.run(opUpdate, m.W.Rows)
+	if weights {
+		clear(t.bad)
+		t.run(opUpdate, m.W.Rows)
+	}
 	for _, b := range t.bad {
 		if b {
 			return fmt.Errorf("weights became NaN or infinite (learning rate %g too large?)", t.lr)
@@ -564,41 +794,135 @@ func (t *Trainer) apply() error {
 	return nil
 }
 
-// pool is a small set of goroutines that run one function on worker ids
-// 1..n-1 while the caller runs it as worker 0.
+// pool is a small set of goroutines that, with the caller, run the tasks
+// of one operation at a time: run(op, n) has fn(w, op, k) called once for
+// each task k in [0, n), on worker w (0 is the caller), each worker taking
+// the next unclaimed task as it finishes one. The caller waits only for
+// tasks in progress: a worker that the OS has not scheduled yet does not
+// hold it up, and catches up with whatever run is current when it wakes.
+//
+// Mini-batches hand work to the pool every few hundred microseconds, and
+// waking a parked thread can take far longer on a busy machine, so workers
+// poll for the next run, and the caller for the last tasks to finish, for
+// poolSpin before they block.
 type pool struct {
 	n  int
-	fn func(w, op int)
-	ch []chan int
-	wg sync.WaitGroup
+	fn func(w, op, k int)
+	// state packs the current run: generation (bits 40-63), op (32-39),
+	// number of tasks (16-31) and next unclaimed task (0-15). A task is
+	// claimed by a compare-and-swap on state, so that a worker never runs
+	// a task of a run other than the one whose op it read.
+	state  atomic.Uint64
+	done   atomic.Int32 // tasks of the current run finished
+	closed atomic.Bool
+	mu     sync.Mutex
+	cond   sync.Cond // signalled, under mu, on a new run, the end of a run, and stop
+	wg     sync.WaitGroup
 }
 
-func (p *pool) start(n int, fn func(w, op int)) {
+// poolSpin is how long a pool goroutine polls before blocking.
+const poolSpin = 50 * time.Microsecond
+
+func (p *pool) start(n int, fn func(w, op, k int)) {
 	p.n, p.fn = n, fn
-	p.ch = make([]chan int, n)
+	p.cond.L = &p.mu
+	p.closed.Store(false)
+	p.wg.Add(n - 1)
 	for w := 1; w < n; w++ {
-		p.ch[w] = make(chan int)
-		go func(w int, ch chan int) {
-			for op := range ch {
-				fn(w, op)
-				p.wg.Done()
-			}
-		}(w, p.ch[w])
+		go p.worker(w, p.state.Load()>>40)
 	}
 }
 
-func (p *pool) run(op int) {
-	p.wg.Add(p.n - 1)
-	for w := 1; w < p.n; w++ {
-		p.ch[w] <- op
+func (p *pool) worker(w int, gen uint64) {
+	defer p.wg.Done()
+	for {
+		fresh := func() bool { return p.state.Load()>>40 != gen || p.closed.Load() }
+		if !spinUntil(fresh) {
+			p.mu.Lock()
+			for !fresh() {
+				p.cond.Wait()
+			}
+			p.mu.Unlock()
+		}
+		if p.closed.Load() {
+			return
+		}
+		gen = p.state.Load() >> 40
+		p.claim(w, gen)
 	}
-	p.fn(0, op)
-	p.wg.Wait()
+}
+
+// claim runs tasks of run gen on worker w until none is left unclaimed.
+func (p *pool) claim(w int, gen uint64) {
+	for {
+		st := p.state.Load()
+		k, n := int(st&0xffff), int(st>>16&0xffff)
+		if st>>40 != gen || k >= n {
+			return
+		}
+
+		if !p.state.CompareAndSwap(st, st+1) {
+			continue
+		}
+		p.fn(w, int(st>>32&0xff), k)
+		if p.done.Add(1) == int32(n) {
+			p.mu.Lock()
+			p.cond.Broadcast()
+			p.mu.Unlock()
+		}
+	}
+}
+
+// spinUntil polls cond for up to poolSpin and reports whether it held.
+func spinUntil(cond func() bool) bool {
+	var start time.Time
+	for i := 0; ; i++ {
+		if cond() {
+			return true
+		}
+		if i%32 == 0 {
+			if i == 0 {
+				start = time.Now()
+			} else if time.Since(start) > poolSpin {
+				return false
+			}
+			runtime.Gosched()
+		}
+	}
+}
+
+// run runs tasks [0, n) of op and returns when all have finished.
+func (p *pool) run(op, n int) {
+	if n >= 1<<16 || op >= 1<<8 {
+		panic(fmt.Sprintf("rbm: internal error: %d tasks of op %d", n, op))
+	}
+	if p.n <= 1 {
+		for k := 0; k < n; k++ {
+			p.fn(0, op, k)
+		}
+		return
+	}
+	gen := (p.state.Load()>>40 + 1) & (1<<24 - 1)
+	p.done.Store(0)
+	p.mu.Lock()
+	p.state.Store(gen<<40 | uint64(op)<<32 | uint64(n)<<16)
+	p.cond.Broadcast()
+	p.mu.Unlock()
+	p.claim(0, gen)
+	finished := func() bool { return p.done.Load() == int32(n) }
+	if !spinUntil(finished) {
+		p.mu.Lock()
+		for !finished() {
+			p.cond.Wait()
+		}
+		p.mu.Unlock()
+	}
 }
 
 func (p *pool) stop() {
-	for w := 1; w < p.n; w++ {
-		close(p.ch[w])
-	}
-	p.ch = nil
+	p.mu.Lock()
+	p.closed.Store(true)
+	p.cond.Broadcast()
+	p.mu.Unlock()
+	p.wg.Wait()
 }
