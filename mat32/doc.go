@@ -16,6 +16,12 @@
 // the build tag purego, a blocked pure-Go kernel runs instead. GemmRef, the
 // plain triple loop, is the oracle every kernel is tested against.
 //
+// GemmSerial is Gemm on the calling goroutine only, for callers that split
+// the work across cores themselves (the RBM trainer runs a whole mini-batch
+// with two synchronisation points this way). PackedB holds an operand packed
+// once for several products (GemmPacked), such as an RBM's weights within a
+// mini-batch; DecayStep is the fused momentum and weight-decay update.
+//
 // The element-wise kernels (sigmoid, softplus, exp-sums, AXPY) likewise have
 // AVX2 and AVX-512 versions chosen at run time, with pure-Go fallbacks that
 // use a float32 exp accurate to about 1e-7 relative. Sums of logarithms
