@@ -40,19 +40,21 @@ run cd25 -method cd -k 25 -lr 0.01
 run cd1-lr0.1 -method cd -k 1 -lr 0.1
 
 echo
-echo "| model (lr 0.01 unless said) | epochs | train time (s) | log Z (AIS, ±3 s.e.) | test LL (AIS) | test LL with logZ_high | RAISE, 100 test rows | train LL (10k rows) |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| model (lr 0.01 unless said) | epochs | train time (s) | log Z (AIS, ±3 s.e.) | test LL (AIS) | test LL with logZ_high | RAISE, 100 test rows | train LL (10k rows) | AIS ESS (of 100) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for name in cd1 cd3 cd25 pcd1 cd1-lr0.1; do
 	[ -f "$OUT/$name.json" ] || continue
 	/usr/bin/env python3 - "$OUT/$name.json" "$name" "$EPOCHS" "$(cat "$OUT/$name.seconds")" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+if d.get("logZ_low") is None:
+    d["logZ_low"] = float("-inf")  # the -3 s.e. end of the mean weight is below zero
 name, epochs, secs = sys.argv[2], sys.argv[3], sys.argv[4]
 raise_ = d.get("test_ll_raise")
 r = "%.2f ± %.2f" % (raise_, d.get("test_ll_raise_stderr", 0)) if raise_ is not None else "-"
 label = {"cd1": "CD-1", "cd3": "CD-3", "cd25": "CD-25", "pcd1": "PCD-1", "cd1-lr0.1": "CD-1, lr 0.1"}[name]
-print("| %s | %s | %s | %.2f [%.2f, %.2f] | %.2f | %.2f | %s | %.2f |" % (
+print("| %s | %s | %s | %.2f [%.2f, %.2f] | %.2f | %.2f | %s | %.2f | %.1f |" % (
     label, epochs, secs, d["logZ"], d["logZ_low"], d["logZ_high"],
-    d["test_ll"], d["test_ll_conservative"], r, d["train_ll"]))
+    d["test_ll"], d["test_ll_conservative"], r, d["train_ll"], d["ais_ess"]))
 PY
 done
