@@ -1,13 +1,3 @@
-// Command belief trains, samples, shows and evaluates the deep generative
-// models of package belief: restricted Boltzmann machines, sigmoid belief
-// nets, deep belief nets and deep Boltzmann machines.
-//
-// Usage:
-//
-//	belief <command> [flags]
-//
-// Run "belief help" for the list of commands and "belief <command> -h" for
-// the flags of one.
 package main
 
 import (
@@ -65,7 +55,7 @@ func usagef(format string, args ...any) error {
 }
 
 func mainUsage(w io.Writer) {
-	fmt.Fprintf(w, "belief trains and studies deep generative models: RBMs, sigmoid belief nets, DBNs, DBMs.\n\n")
+	fmt.Fprintf(w, "belief trains and studies deep generative models: RBMs, sigmoid belief nets, deep belief nets.\n\n")
 	fmt.Fprintf(w, "usage: belief <command> [flags]\n\ncommands:\n")
 	names := make([]string, 0, len(commands))
 	for n := range commands {

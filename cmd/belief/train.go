@@ -74,7 +74,7 @@ func registerTrainModel(t *trainModel) {
 var trainCmd = &Command{
 	Name:      "train",
 	UsageLine: "train <model> [flags]",
-	Short:     "train a model (rbm, ...) on a data set",
+	Short:     "train a model (rbm, sbn, dbn) on a data set",
 	Long: `Train trains a model on a data set and writes it to a model file.
 The first argument names the model; "belief train <model> -h" lists its flags.
 
