@@ -214,6 +214,9 @@ func init() {
 		Long: `Train rbm trains a restricted Boltzmann machine with Bernoulli hidden units
 and Bernoulli or Gaussian visible units on the rows of a data set, following
 Hinton's "A Practical Guide to Training RBMs" (the defaults of every flag).
+For likelihood rather than features, -lr 0.01 does far better than the
+guide's 0.1 on MNIST, and PCD wants -momentum 0.5 (with 0.9 its chains cannot
+follow the parameters): see BENCHMARKS.md, "RBM likelihoods".
 
 -method cd is contrastive divergence with -k Gibbs steps from the data;
 pcd keeps -chains persistent chains; pt runs -chains chains at each of the
