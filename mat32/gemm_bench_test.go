@@ -50,3 +50,40 @@ func BenchmarkGemm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGemmPackedRBM times, on one goroutine, the products an RBM
+// trainer task makes with a pre-packed W: 28 rows of a mini-batch times W
+// (784x500) and times W^T, and 96 rows of W's gradient from 100 rows.
+func BenchmarkGemmPackedRBM(b *testing.B) {
+	w := NewDense(784, 500, nil)
+	w.Fill(0.01)
+	pw, pwt := NewPackedB(784, 500, false), NewPackedB(500, 784, true)
+	pw.Pack(w)
+	pwt.Pack(w)
+	hh := NewDense(100, 500, nil)
+	phh := NewPackedB(100, 500, false)
+	phh.Pack(hh)
+	for _, rows := range []int{14, 16, 28} {
+		v, h := NewDense(rows, 784, nil), NewDense(rows, 500, nil)
+		b.Run(fmt.Sprintf("NN_%dx784x500", rows), func(b *testing.B) {
+			for b.Loop() {
+				GemmPacked(false, 1, v, pw, 0, h)
+			}
+			b.ReportMetric(2*float64(rows)*784*500*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		b.Run(fmt.Sprintf("NT_%dx500x784", rows), func(b *testing.B) {
+			for b.Loop() {
+				GemmPacked(false, 1, h, pwt, 0, v)
+			}
+			b.ReportMetric(2*float64(rows)*784*500*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+	vv, winc := NewDense(100, 784, nil), NewDense(784, 500, nil)
+	b.Run("TN_96x100x500", func(b *testing.B) {
+		a, c := vv.Slice(0, 100, 0, 96), winc.Slice(0, 96, 0, 500)
+		for b.Loop() {
+			GemmPacked(true, 1, a, phh, 0.5, c)
+		}
+		b.ReportMetric(2*96*100*500*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+}

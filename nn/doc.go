@@ -34,6 +34,19 @@
 // statistics to a Recorder; it allocates nothing per mini-batch and does
 // every product with mat32.Gemm.
 //
+// # Dropout and max-norm
+//
+// Settings.Dropout and Settings.InputDropout train with dropout
+// (Hinton et al. 2012; Srivastava et al. 2014): for every mini-batch each
+// hidden unit (and each input) is dropped with the given probability p and
+// the kept ones are scaled by 1/(1-p), "inverted dropout", so the expected
+// input of every layer is that of the full network and the trained MLP is
+// used as it is: Forward, Predict, Loss and ErrorRate never drop anything.
+// The masks are drawn by the calling goroutine from the epoch's stream, so
+// results do not depend on Workers and a resumed Trainer repeats them.
+// Settings.MaxNorm bounds the L2 norm of every hidden unit's incoming
+// weight vector (a column of W) after each update.
+//
 // # Numbers
 //
 // Parameters, activations and gradients are float32; losses are float64.

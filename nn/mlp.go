@@ -24,6 +24,12 @@ type MLP struct {
 	outV  []mat32.Dense  // views of the rows in use
 	gradV []mat32.Dense
 	pred  []int // evalRows
+
+	// Dropout (see forwardMasked): drops[l] (dropRows, out_l) is the
+	// output of hidden layer l times its mask, the input of layer l+1.
+	dropRows int
+	drops    []*mat32.Dense
+	dropV    []mat32.Dense
 }
 
 // resolveActs returns the activation of each of n layers from acts: none
@@ -105,6 +111,8 @@ func (n *MLP) init() {
 	n.outV = make([]mat32.Dense, k)
 	n.gradV = make([]mat32.Dense, k)
 	n.pred = make([]int, evalRows)
+	n.drops = make([]*mat32.Dense, k)
+	n.dropV = make([]mat32.Dense, k)
 }
 
 // In returns the input width, Out the output width.
@@ -148,17 +156,59 @@ func (n *MLP) reserve(rows int) {
 
 // Forward runs x (B, in) through the network and returns the output
 // (B, out), a view of the network's buffers that the next call overwrites.
-func (n *MLP) Forward(x *mat32.Dense) *mat32.Dense {
+func (n *MLP) Forward(x *mat32.Dense) *mat32.Dense { return n.forwardMasked(x, nil) }
+
+// forwardMasked is Forward with dropout: if masks is not nil, the output
+// of each hidden layer l (every layer but the last) with masks[l].Rows > 0
+// is multiplied element-wise by masks[l] (B, out_l) before it enters layer
+// l+1. outV[l] keeps the unmasked output (which Backward needs for the
+// derivative of the activation) and dropV[l] the masked one. A mask of
+// zeros and 1/(1-p) is inverted dropout.
+func (n *MLP) forwardMasked(x *mat32.Dense, masks []mat32.Dense) *mat32.Dense {
 	if x.Cols != n.In() {
 		panic(fmt.Sprintf("nn: MLP input is %dx%d, network takes %d columns", x.Rows, x.Cols, n.In()))
 	}
+	k := len(n.Layers)
+	if masks != nil && len(masks) < k-1 {
+		panic(fmt.Sprintf("nn: %d dropout masks for %d hidden layers", len(masks), k-1))
+	}
 	n.reserve(x.Rows)
+	if masks != nil {
+		n.reserveDrop(x.Rows)
+	}
 	in := x
 	for l, ly := range n.Layers {
 		ly.Forward(&n.outV[l], in)
 		in = &n.outV[l]
+		if masks != nil && l < k-1 && masks[l].Rows > 0 {
+			m, d := &masks[l], &n.dropV[l]
+			if m.Rows != in.Rows || m.Cols != in.Cols {
+				panic(fmt.Sprintf("nn: dropout mask %d is %dx%d, layer output %dx%d", l, m.Rows, m.Cols, in.Rows, in.Cols))
+			}
+			for i := 0; i < in.Rows; i++ {
+				mat32.MulTo(d.Row(i), in.Row(i), m.Row(i))
+			}
+			in = d
+		}
 	}
 	return in
+}
+
+// reserveDrop makes the masked-output buffers hold at least rows rows and
+// sets their views to the first rows rows.
+func (n *MLP) reserveDrop(rows int) {
+	k := len(n.Layers)
+	if rows > n.dropRows {
+		for l := 0; l < k-1; l++ {
+			_, out := n.Layers[l].Dims()
+			n.drops[l] = mat32.NewDense(rows, out, nil)
+		}
+		n.dropRows = rows
+	}
+	for l := 0; l < k-1; l++ {
+		_, out := n.Layers[l].Dims()
+		n.drops[l].SliceInto(&n.dropV[l], 0, rows, 0, out)
+	}
 }
 
 // BackwardFrom propagates dz (B, out), the gradient of a loss with
@@ -167,7 +217,12 @@ func (n *MLP) Forward(x *mat32.Dense) *mat32.Dense {
 // output the gradient with respect to the output itself), back through the
 // network, adding the gradients to every layer's DW and DB. The last
 // Forward must have been on x. dz is not modified.
-func (n *MLP) BackwardFrom(x, dz *mat32.Dense) {
+func (n *MLP) BackwardFrom(x, dz *mat32.Dense) { n.backwardFromMasked(x, dz, nil) }
+
+// backwardFromMasked is BackwardFrom after forwardMasked(x, masks) with
+// the same masks: the gradient with respect to the output of hidden layer
+// l is the gradient with respect to its masked output times masks[l].
+func (n *MLP) backwardFromMasked(x, dz *mat32.Dense, masks []mat32.Dense) {
 	k := len(n.Layers)
 	if x.Rows != n.outV[k-1].Rows || x.Cols != n.In() {
 		panic(fmt.Sprintf("nn: MLP BackwardFrom on %dx%d rows after Forward on %d", x.Rows, x.Cols, n.outV[k-1].Rows))
@@ -177,13 +232,23 @@ func (n *MLP) BackwardFrom(x, dz *mat32.Dense) {
 		var dx *mat32.Dense
 		if l > 0 {
 			in = &n.outV[l-1]
+			if masks != nil && masks[l-1].Rows > 0 {
+				in = &n.dropV[l-1]
+			}
 			dx = &n.gradV[l-1]
 		}
 		if l == k-1 {
 			n.Layers[l].BackwardZ(dx, dz, in)
-		} else {
-			n.Layers[l].Backward(dx, &n.gradV[l], in, &n.outV[l])
+			continue
 		}
+		g := &n.gradV[l]
+		if masks != nil && masks[l].Rows > 0 {
+			m := &masks[l]
+			for i := 0; i < g.Rows; i++ {
+				mat32.MulTo(g.Row(i), g.Row(i), m.Row(i))
+			}
+		}
+		n.Layers[l].Backward(dx, g, in, &n.outV[l])
 	}
 }
 
@@ -192,11 +257,16 @@ func (n *MLP) BackwardFrom(x, dz *mat32.Dense) {
 // that loss (see SoftmaxCrossEntropy). The output layer must be Softmax.
 // Afterwards Output holds the network's output for x.
 func (n *MLP) Backward(x *mat32.Dense, labels []int) float64 {
+	return n.backwardMasked(x, labels, nil)
+}
+
+// backwardMasked is Backward with the dropout masks of forwardMasked.
+func (n *MLP) backwardMasked(x *mat32.Dense, labels []int, masks []mat32.Dense) float64 {
 	n.checkSoftmax()
-	p := n.Forward(x)
+	p := n.forwardMasked(x, masks)
 	k := len(n.Layers)
 	loss := SoftmaxCrossEntropy(&n.gradV[k-1], p, labels)
-	n.BackwardFrom(x, &n.gradV[k-1])
+	n.backwardFromMasked(x, &n.gradV[k-1], masks)
 	return loss
 }
 

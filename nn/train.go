@@ -52,6 +52,29 @@ type Settings struct {
 	// (the products share the cores through mat32.Gemm). The default is
 	// runtime.GOMAXPROCS(0). Results do not depend on it.
 	Workers int
+
+	// Dropout is the probability of dropping each unit of every hidden
+	// layer (not the output) during training (Srivastava et al. 2014): for
+	// every mini-batch each unit's output is multiplied by an independent
+	// mask that is 0 with probability Dropout and 1/(1-Dropout) otherwise
+	// ("inverted dropout"), so that the expected input of the next layer
+	// is unchanged and the trained network is used as it is, without
+	// dropout, by Forward, Predict, Loss and ErrorRate. The default 0 turns
+	// dropout off; 0.5 is the usual value, and the training then needs
+	// several times more epochs. Values of 1 or more panic; negative values
+	// mean 0.
+	Dropout float32
+	// InputDropout is the probability of dropping each input (pixel) of a
+	// training row, with the same inverted scaling. The default is 0
+	// (none); 0.2 is the usual value for MNIST pixels.
+	InputDropout float32
+	// MaxNorm, if positive, bounds the L2 norm of the incoming weight
+	// vector of every hidden unit (column j of the weights W (in, out) of
+	// every layer but the output): after each update a column whose norm
+	// exceeds MaxNorm is scaled down to norm MaxNorm. The default 0 means
+	// no bound; Hinton et al. 2012 used about 15 with dropout, which lets
+	// the learning rate be large without the weights blowing up.
+	MaxNorm float32
 }
 
 // resolve returns a copy of s with the defaults filled in.
@@ -83,6 +106,19 @@ func (s *Settings) resolve() Settings {
 	if r.Workers <= 0 {
 		r.Workers = runtime.GOMAXPROCS(0)
 	}
+	for _, p := range []struct {
+		name string
+		v    *float32
+	}{{"Dropout", &r.Dropout}, {"InputDropout", &r.InputDropout}} {
+		if !(*p.v < 1) {
+			panic(fmt.Sprintf("nn: %s is %g, must be below 1", p.name, *p.v))
+		}
+		*p.v = max(*p.v, 0)
+	}
+	if math.IsNaN(float64(r.MaxNorm)) || math.IsInf(float64(r.MaxNorm), 0) {
+		panic(fmt.Sprintf("nn: MaxNorm is %g", r.MaxNorm))
+	}
+	r.MaxNorm = max(r.MaxNorm, 0)
 	return r
 }
 
@@ -94,7 +130,8 @@ type EpochStats struct {
 	// TrainLoss and TrainError are the mean cross-entropy (nats per row)
 	// and the error rate on the training rows, each measured on its
 	// mini-batch just before the update: a running average over the epoch
-	// that costs nothing extra.
+	// that costs nothing extra. With dropout they are those of the
+	// thinned networks that were trained, higher than the full network's.
 	TrainLoss, TrainError float64
 	// ValidLoss and ValidError are the mean cross-entropy and error rate
 	// on Validation after the epoch; NaN without Validation.
@@ -118,7 +155,9 @@ func (f RecorderFunc) Record(s EpochStats) error { return f(s) }
 type State struct {
 	// Epoch is the number of epochs completed.
 	Epoch int
-	// Seed is the base seed of the epochs' shuffles.
+	// Seed is the base seed of the epochs' random draws: epoch e shuffles
+	// the rows and draws its dropout masks from a stream seeded from
+	// (Seed, e), so resuming after any epoch repeats the same draws.
 	Seed uint64
 	// WInc[l] (in_l, out_l) and BInc[l] (out_l) are the last updates of
 	// layer l's weights and biases, which momentum carries on.
@@ -139,6 +178,7 @@ type Trainer struct {
 	State    State
 
 	perm   []int
+	r      *rng.Stream  // the epoch's stream: the shuffle, then the masks
 	xb     *mat32.Dense // (BatchSize, in) gathered rows
 	xv     mat32.Dense
 	lb     []int // BatchSize labels
@@ -146,11 +186,23 @@ type Trainer struct {
 	lr, wc float32
 	mom    float32
 
-	pool pool
-	rows []int  // cumulative weight rows: layer l has rows [rows[l], rows[l+1])
-	bad  []bool // per worker: a parameter became NaN or infinite
-	badL []int  // per worker: the first such layer
+	imask *mat32.Dense   // (BatchSize, in) uniforms for InputDropout
+	hmask []*mat32.Dense // (BatchSize, out_l) masks of the hidden layers
+	maskV []mat32.Dense  // views of the rows in use; nil without Dropout
+
+	pool  pool
+	phase int   // what the workers do: phaseUpdate or phaseMaxNorm
+	rows  []int // cumulative weight rows: layer l has rows [rows[l], rows[l+1])
+	cols  []int // cumulative hidden columns: hidden layer l has [cols[l], cols[l+1])
+	norms []float32
+	bad   []bool // per worker: a parameter became NaN or infinite
+	badL  []int  // per worker: the first such layer
 }
+
+const (
+	phaseUpdate = iota
+	phaseMaxNorm
+)
 
 // NewTrainer returns a trainer for net with settings s (nil means
 // defaults), drawing its base seed from r. The output layer of net must be
@@ -174,6 +226,24 @@ func NewTrainer(net *MLP, s *Settings, r *rng.Stream) *Trainer {
 	}
 	t.bad = make([]bool, t.Settings.Workers)
 	t.badL = make([]int, t.Settings.Workers)
+	k := len(net.Layers)
+	if t.Settings.InputDropout > 0 {
+		t.imask = mat32.NewDense(bs, net.In(), nil)
+	}
+	if t.Settings.Dropout > 0 {
+		t.hmask = make([]*mat32.Dense, k-1)
+		t.maskV = make([]mat32.Dense, k-1)
+		for l := range t.hmask {
+			t.hmask[l] = mat32.NewDense(bs, net.Layers[l].W.Cols, nil)
+		}
+	}
+	if t.Settings.MaxNorm > 0 {
+		t.cols = make([]int, k)
+		for l := 0; l < k-1; l++ {
+			t.cols[l+1] = t.cols[l] + net.Layers[l].W.Cols
+		}
+		t.norms = make([]float32, t.cols[k-1])
+	}
 	return t
 }
 
@@ -249,7 +319,8 @@ func (t *Trainer) Epoch(x *mat32.Dense, labels []int) (EpochStats, error) {
 	if len(t.perm) != x.Rows {
 		t.perm = make([]int, x.Rows)
 	}
-	rng.New(mix(t.State.Seed, e)).Perm(t.perm)
+	t.r = rng.New(mix(t.State.Seed, e))
+	t.r.Perm(t.perm)
 	t.lr = s.LearningRate / (1 + s.Decay*float32(e))
 	t.mom = s.Momentum
 	if e < s.MomentumEpochs {
@@ -259,7 +330,7 @@ func (t *Trainer) Epoch(x *mat32.Dense, labels []int) (EpochStats, error) {
 
 	// The update zeroes the gradients it has used, so they start at 0.
 	net.ZeroGrad()
-	t.pool.start(s.Workers, t.updateRows)
+	t.pool.start(s.Workers, t.work)
 	defer t.pool.stop()
 	var lossSum float64
 	wrong := 0
@@ -308,7 +379,28 @@ func (t *Trainer) step(x *mat32.Dense, labels []int, b0, n int) (float64, int) {
 		copy(t.xv.Row(i), x.Row(k))
 		lb[i] = labels[k]
 	}
-	loss := t.Net.Backward(&t.xv, lb)
+	// The masks are drawn here, by the calling goroutine in a fixed order
+	// (inputs, then hidden layers bottom-up), so that they do not depend on
+	// Workers.
+	if p := t.Settings.InputDropout; p > 0 {
+		in := x.Cols
+		u := t.imask.Data[:n*in]
+		t.r.Uniform(u)
+		for i := 0; i < n; i++ {
+			dropInputs(t.xv.Row(i), u[i*in:(i+1)*in], p)
+		}
+	}
+	var masks []mat32.Dense
+	if p := t.Settings.Dropout; p > 0 {
+		for l, m := range t.hmask {
+			m.SliceInto(&t.maskV[l], 0, n, 0, m.Cols)
+			d := m.Data[:n*m.Cols]
+			t.r.Uniform(d)
+			dropMask(d, p)
+		}
+		masks = t.maskV
+	}
+	loss := t.Net.backwardMasked(&t.xv, lb, masks)
 	p := t.pred[:n]
 	Argmax(p, t.Net.Output())
 	wrong := 0
@@ -324,7 +416,11 @@ func (t *Trainer) step(x *mat32.Dense, labels []int, b0, n int) (float64, int) {
 // weights and inc = mom*inc - lr*db, b += inc to its biases, and zeroes
 // dW and db for the next batch. It returns false and the layer if a
 // parameter became NaN or infinite.
+//
+// With MaxNorm it then scales down the columns of the hidden layers'
+// weights whose norm exceeds MaxNorm.
 func (t *Trainer) update() (int, bool) {
+	t.phase = phaseUpdate
 	t.pool.run()
 	layer := -1
 	for w, b := range t.bad {
@@ -332,7 +428,103 @@ func (t *Trainer) update() (int, bool) {
 			layer = t.badL[w]
 		}
 	}
-	return max(layer, 0), layer < 0
+	if layer >= 0 {
+		return layer, false
+	}
+	if t.Settings.MaxNorm > 0 {
+		t.phase = phaseMaxNorm
+		t.pool.run()
+	}
+	return 0, true
+}
+
+// work is what worker w does in the current phase.
+func (t *Trainer) work(w int) {
+	if t.phase == phaseMaxNorm {
+		t.maxNormCols(w)
+		return
+	}
+	t.updateRows(w)
+}
+
+// maxNormCols is worker w's share of the max-norm constraint: a contiguous
+// range of the columns of the hidden layers taken one after the other.
+// Each column's sum of squares is taken over the rows in order, so the
+// result does not depend on the number of workers.
+func (t *Trainer) maxNormCols(w int) {
+	c := t.Settings.MaxNorm
+	nw := len(t.bad)
+	total := t.cols[len(t.cols)-1]
+	lo, hi := w*total/nw, (w+1)*total/nw
+	for l := 0; l+1 < len(t.cols); l++ {
+		c0, c1 := max(lo, t.cols[l])-t.cols[l], min(hi, t.cols[l+1])-t.cols[l]
+		if c0 >= c1 {
+			continue
+		}
+		W := t.Net.Layers[l].W
+		f := t.norms[t.cols[l]+c0 : t.cols[l]+c1]
+		maxNorm(W, c0, f, c)
+	}
+}
+
+// maxNorm scales columns [c0, c0+len(f)) of W so that none has an L2 norm
+// above c, using f as scratch.
+func maxNorm(W *mat32.Dense, c0 int, f []float32, c float32) {
+	c1 := c0 + len(f)
+	clear(f)
+	for i := 0; i < W.Rows; i++ {
+		r := W.Row(i)[c0:c1]
+		r = r[:len(f)]
+		for j, v := range r {
+			f[j] += v * v
+		}
+	}
+	scale := false
+	for j, ss := range f {
+		if ss > c*c {
+			f[j] = c / float32(math.Sqrt(float64(ss)))
+			scale = true
+		} else {
+			f[j] = 1
+		}
+	}
+	if !scale {
+		return
+	}
+	for i := 0; i < W.Rows; i++ {
+		r := W.Row(i)[c0:c1]
+		mat32.MulTo(r, r, f)
+	}
+}
+
+// dropMask turns uniforms u in [0, 1) into an inverted-dropout mask in
+// place: 0 where u < p (probability p), 1/(1-p) elsewhere.
+func dropMask(u []float32, p float32) {
+	keep := math.Float32bits(float32(1 / (1 - float64(p))))
+	pb := int32(math.Float32bits(p))
+	for i, v := range u {
+		u[i] = math.Float32frombits(keep &^ below(v, pb))
+	}
+}
+
+// dropInputs applies inverted dropout to the row x with the uniforms u:
+// x[i] becomes 0 where u[i] < p and x[i]/(1-p) elsewhere.
+func dropInputs(x, u []float32, p float32) {
+	keep := math.Float32bits(float32(1 / (1 - float64(p))))
+	pb := int32(math.Float32bits(p))
+	u = u[:len(x)]
+	for i, v := range u {
+		x[i] *= math.Float32frombits(keep &^ below(v, pb))
+	}
+}
+
+// below returns all ones if v < p and 0 otherwise, without a branch (a
+// branch on a random mask is mispredicted half of the time), for v and p
+// in [0, 1] given as the bits pb of p: there the order of the float32 bit
+// patterns is the order of the numbers, and their difference fits in an
+// int32.
+func below(v float32, pb int32) uint32 {
+	return uint32((int32(math.Float32bits(v)) - pb) >> 31)
 }
 
 // updateRows is worker w's share of update: a contiguous range of the

@@ -200,11 +200,11 @@ func TestStepAllocs(t *testing.T) {
 	labels := randLabels(r, 500, 5)
 	net := NewMLP([]int{30, 40, 20, 5}, ReLU)
 	net.Init(r)
-	tr := NewTrainer(net, &Settings{BatchSize: 50, Validation: x, ValidLabels: labels}, r)
+	tr := NewTrainer(net, &Settings{BatchSize: 50, Validation: x, ValidLabels: labels, Dropout: 0.5, InputDropout: 0.2, MaxNorm: 1}, r)
 	if _, err := tr.Epoch(x, labels); err != nil {
 		t.Fatal(err)
 	}
-	tr.pool.start(tr.Settings.Workers, tr.updateRows)
+	tr.pool.start(tr.Settings.Workers, tr.work)
 	defer tr.pool.stop()
 	b0 := 0
 	allocs := testing.AllocsPerRun(20, func() {

@@ -49,7 +49,7 @@ type Trainer struct {
 
 	perm    []int
 	data    *mat32.Dense // data of the current epoch
-	checked *float32     // first element of the last data checked
+	checked dataKey      // the last data checked
 
 	// VV is (B+C, nv): V0 (the batch, rows [0, n)) above V1 (the negative
 	// visible states, rows [n, n+nn)), both divided by Sigma for Gaussian
@@ -97,12 +97,29 @@ type Trainer struct {
 	phhValid bool
 
 	cstreams []*rng.Stream // one per CD task, re-derived every epoch
+
+	// Sparse products (see sparse.go). sparse says that this epoch's data
+	// are binary with few ones (csr lists them, built for the data whose
+	// key is csrFor; csrOK caches the verdict), so that products
+	// with V0 are sums of rows; v1sparse that the negative visible states
+	// are binary too. noPW says that no product needs pw.
+	sparse, v1sparse, noPW bool
+	csr                    rowLists
+	csrFor                 dataKey
+	csrOK                  bool
+	c0                     colLists   // the ones of V0 by column, per batch
+	gcols1                 []colLists // per gradient task, the ones of V1 in its columns
+	v1ones                 [][]int32  // (max(B, C)) the ones of each row of V1, cap nv
+	// phn is -(n/nn) H1 packed for the dense V1^T H1 half of a sparse
+	// gradient; phnValid says that it holds the current batch.
+	phn      *mat32.PackedB
+	phnValid bool
 }
 
 // workerViews are a worker's matrix headers for the views it multiplies,
 // kept in the Trainer so that taking a view allocates nothing.
 type workerViews struct {
-	a, b, c mat32.Dense
+	a, b, c, d mat32.Dense
 }
 
 // NewTrainer returns a trainer for m with settings s (nil means defaults),
@@ -155,6 +172,17 @@ func NewTrainer(m *RBM, s *Settings, r *rng.Stream) *Trainer {
 		t.pw = mat32.NewPackedB(nv, nh, false)
 		t.pwt = mat32.NewPackedB(nh, nv, true)
 		t.phh = mat32.NewPackedB(b+c, nh, false)
+		t.phn = mat32.NewPackedB(c, nh, false)
+		tasks := (nv + gradRowsPerTask - 1) / gradRowsPerTask
+		t.c0 = newColLists(nv, b*nv)
+		t.gcols1 = make([]colLists, tasks)
+		for k := range tasks {
+			t.gcols1[k] = newColLists(gradRowsPerTask, c*gradRowsPerTask)
+		}
+		t.v1ones = make([][]int32, max(b, c))
+		for i := range t.v1ones {
+			t.v1ones[i] = make([]int32, 0, nv)
+		}
 		// Epoch re-derives these; tests that drive batches directly use
 		// them as they are.
 		t.cstreams = rng.New(mix(t.State.Seed, -1)).Split(max(4, 2*st.Workers))
@@ -203,12 +231,20 @@ func (t *Trainer) Epoch(data *mat32.Dense) (EpochStats, error) {
 	if data.Cols != nv || data.Rows == 0 {
 		return EpochStats{}, fmt.Errorf("rbm: data is %dx%d, model has %d visible units", data.Rows, data.Cols, nv)
 	}
-	if data.Rows > 0 && t.checked != &data.Data[0] {
+	key := keyOf(data)
+	if t.checked != key {
 		if err := m.CheckData(data); err != nil {
 			return EpochStats{}, err
 		}
-		t.checked = &data.Data[0]
+		t.checked = key
 	}
+	if t.csrFor != key {
+		t.csrOK = t.sparseCapable() && t.csr.build(data)
+		t.csrFor = key
+	}
+	t.sparse = t.csrOK
+	t.v1sparse = t.sparse && (s.Method == PCD || s.SampleVisible)
+	t.noPW = t.sparse && (s.Method == PCD || s.SampleVisible)
 	e := t.State.Epoch
 	base := rng.New(mix(t.State.Seed, e))
 	t.streams = base.Split(t.nw)
@@ -293,6 +329,24 @@ func (t *Trainer) Epoch(data *mat32.Dense) (EpochStats, error) {
 	}
 	return st, nil
 }
+
+// sparseCapable reports whether the trainer may use sparse products: CD or
+// PCD on Bernoulli (and softmax) visible units, with mat32's vector kernel.
+func (t *Trainer) sparseCapable() bool {
+	s := &t.Settings
+	return !s.DenseProducts && mat32.AddRowsSIMD() && t.Model.Visible != Gaussian &&
+		(s.Method == CD || s.Method == PCD)
+}
+
+// dataKey identifies a data matrix by its first element and shape, so
+// that the checks and the sparse row lists are redone only for new data
+// (the data must not change between epochs).
+type dataKey struct {
+	first              *float32
+	rows, cols, stride int
+}
+
+func keyOf(d *mat32.Dense) dataKey { return dataKey{&d.Data[0], d.Rows, d.Cols, d.Stride} }
 
 // operations run by the workers on row blocks
 const (
@@ -394,23 +448,47 @@ func (t *Trainer) phhK() int {
 	return k
 }
 
+// cdRange returns the rows [lo, hi) of n that task c of chunks takes:
+// blocks of a multiple of the GEMM micro-kernel's rows, so that the
+// products of a task run full kernels (the last task may get fewer rows,
+// or none).
+func cdRange(c, chunks, n int) (lo, hi int) {
+	mr := mat32.GemmRowBlock()
+	per := (n + chunks - 1) / chunks
+	per = (per + mr - 1) / mr * mr
+	return min(n, c*per), min(n, (c+1)*per)
+}
+
 // cdTask runs CD or PCD task c on worker w: for CD the chain of rows
-// [c*n/chunks, (c+1)*n/chunks) of the batch, for PCD the positive phase of
-// those rows and the persistent chains [c*nn/chunks, (c+1)*nn/chunks),
+// cdRange(c, chunks, n) of the batch, for PCD the positive phase of
+// those rows and the persistent chains cdRange(c, chunks, nn),
 // with random stream c; then the packing of those rows of HH for the
 // gradient.
 func (t *Trainer) cdTask(w, c int) {
 	n, nn := t.n, t.nn
 	chunks := t.cdChunks(max(n, nn))
-	lo, hi := c*n/chunks, (c+1)*n/chunks
-	clo, chi := c*nn/chunks, (c+1)*nn/chunks
+	if c == chunks {
+		_, nv := t.v0.Dims()
+		buildColsRange(&t.c0, n, 0, nv, batchRows{&t.csr, t.perm, t.b0})
+		return
+	}
+	lo, hi := cdRange(c, chunks, n)
+	clo, chi := cdRange(c, chunks, nn)
+	if lo == hi && clo == chi {
+		return
+	}
 	if t.Settings.Method == CD {
 		t.cdRows(w, lo, hi, t.cstreams[c])
 	} else {
 		t.posRows(w, lo, hi)
 		t.pcdRows(w, clo, chi, t.cstreams[c])
 	}
-	if t.phhValid {
+	switch {
+	case t.sparse:
+		if t.phnValid && !t.v1sparse {
+			t.phn.PackRows(&t.h1, clo, chi)
+		}
+	case t.phhValid:
 		t.phh.PackRows(&t.hhn, lo, hi)
 		t.phh.PackRows(&t.hhn, n+clo, n+chi)
 	}
@@ -441,11 +519,20 @@ func (t *Trainer) cdRows(w, lo, hi int, r *rng.Stream) {
 		if gauss {
 			m.scaleRows(&t.v1, &t.v1, lo, hi)
 		}
-		mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+		if t.sparse && (!last || t.Settings.SampleVisible) {
+			for i := lo; i < hi; i++ {
+				t.v1ones[i] = mat32.Nonzeros(t.v1ones[i][:0], t.v1.Row(i))
+			}
+			sumRowsOfW(t, w, &t.h1, lo, hi, sliceRows(t.v1ones))
+		} else {
+			mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+		}
 		m.hidActRows(&t.h1, lo, hi, 1)
 		for i := lo; i < hi; i++ {
 			if last {
-				mat32.Scal(t.negScale, t.h1.Row(i))
+				if !t.sparse { // the sparse gradient scales H1 itself
+					mat32.Scal(t.negScale, t.h1.Row(i))
+				}
 			} else {
 				r.Bernoulli(t.hsv.Row(i), t.h1.Row(i))
 			}
@@ -460,6 +547,12 @@ func (t *Trainer) posRows(w, lo, hi int) {
 	nv, nh := m.Dims()
 	gauss := m.Visible == Gaussian
 	vw := &t.views[w]
+	if t.sparse {
+		// V0 (left unset) is binary: each row of H0 is a sum of rows of W
+		sumRowsOfW(t, w, &t.h0, lo, hi, batchRows{&t.csr, t.perm, t.b0})
+		m.hidActRows(&t.h0, lo, hi, 1)
+		return
+	}
 	for i := lo; i < hi; i++ {
 		src, dst := t.data.Row(t.perm[t.b0+i]), t.v0.Row(i)
 		if gauss {
@@ -498,7 +591,14 @@ func (t *Trainer) pcdRows(w, lo, hi int, r *rng.Stream) {
 	t.h1.SliceInto(h, lo, hi, 0, nh)
 	t.hsv.SliceInto(hs, lo, hi, 0, nh)
 	for k := 0; k < t.Settings.K; k++ {
-		mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+		if t.v1sparse {
+			for i := lo; i < hi; i++ {
+				t.v1ones[i] = mat32.Nonzeros(t.v1ones[i][:0], ch.Row(i))
+			}
+			sumRowsOfW(t, w, &t.h1, lo, hi, sliceRows(t.v1ones))
+		} else {
+			mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+		}
 		m.hidActRows(&t.h1, lo, hi, 1)
 		for i := lo; i < hi; i++ {
 			r.Bernoulli(t.hsv.Row(i), t.h1.Row(i))
@@ -514,10 +614,19 @@ func (t *Trainer) pcdRows(w, lo, hi int, r *rng.Stream) {
 			}
 		}
 	}
-	mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+	if t.v1sparse {
+		for i := lo; i < hi; i++ {
+			t.v1ones[i] = mat32.Nonzeros(t.v1ones[i][:0], ch.Row(i))
+		}
+		sumRowsOfW(t, w, &t.h1, lo, hi, sliceRows(t.v1ones))
+	} else {
+		mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+	}
 	m.hidActRows(&t.h1, lo, hi, 1)
-	for i := lo; i < hi; i++ {
-		mat32.Scal(t.negScale, t.h1.Row(i))
+	if !t.sparse { // the sparse gradient scales H1 itself
+		for i := lo; i < hi; i++ {
+			mat32.Scal(t.negScale, t.h1.Row(i))
+		}
 	}
 }
 
@@ -538,18 +647,40 @@ func (t *Trainer) gradTask(w, c int) {
 	vw := &t.views[w]
 	if c < gradColTasks {
 		j0, j1 := c*nh/gradColTasks, (c+1)*nh/gradColTasks
-		if j0 < j1 {
-			t.hhn.SliceInto(&vw.c, 0, t.hhn.Rows, j0, j1)
-			colSums(t.gh[j0:j1], &vw.c)
+		if j0 == j1 {
+			return
+		}
+		gh := t.gh[j0:j1]
+		t.h0.SliceInto(&vw.c, 0, t.h0.Rows, j0, j1)
+		if t.Settings.SparsityTarget > 0 {
+			colSums(t.h0sum[j0:j1], &vw.c)
+		}
+		if t.sparse {
+			// H1 is not scaled yet: gh = sums of H0 + negScale * sums of H1
 			if t.Settings.SparsityTarget > 0 {
-				t.h0.SliceInto(&vw.c, 0, t.h0.Rows, j0, j1)
-				colSums(t.h0sum[j0:j1], &vw.c)
+				copy(gh, t.h0sum[j0:j1])
+			} else {
+				colSums(gh, &vw.c)
 			}
+			t.h1.SliceInto(&vw.c, 0, t.h1.Rows, j0, j1)
+			for i := 0; i < vw.c.Rows; i++ {
+				mat32.Axpy(t.negScale, vw.c.Row(i), gh)
+			}
+		} else {
+			t.hhn.SliceInto(&vw.c, 0, t.hhn.Rows, j0, j1)
+			colSums(gh, &vw.c)
 		}
 		return
 	}
 	c -= gradColTasks
 	i0, i1 := c*gradRowsPerTask, min(nv, (c+1)*gradRowsPerTask)
+	if t.sparse {
+		t.sparseGrad(w, c, i0, i1)
+		if t.fuse {
+			t.updateRows(w, i0, i1)
+		}
+		return
+	}
 	t.vvn.SliceInto(&vw.a, 0, t.vvn.Rows, i0, i1)
 	t.State.WInc.SliceInto(&vw.b, i0, i1, 0, nh)
 	if t.phhValid {
@@ -563,6 +694,40 @@ func (t *Trainer) gradTask(w, c int) {
 	colSums(t.gv1[i0:i1], &vw.a)
 	if t.fuse {
 		t.updateRows(w, i0, i1)
+	}
+}
+
+// sparseGrad is the weight part of gradTask for rows [i0, i1) of W with
+// sparse products: the V0^T H0 half (and for v1sparse the V1^T H1 half) as
+// sums of rows of H0 (H1), the other half as a product.
+func (t *Trainer) sparseGrad(w, c, i0, i1 int) {
+	vw := &t.views[w]
+	_, nh := t.Model.Dims()
+	winc := t.State.WInc
+	beta := t.gmom
+	an := t.alpha * t.negScale // H1 is not scaled by negScale yet
+	c1 := &t.gcols1[c]
+	if t.v1sparse {
+		buildColsRange(c1, t.nn, i0, i1, sliceRows(t.v1ones[:t.nn]))
+	} else {
+		t.v1.SliceInto(&vw.a, 0, t.v1.Rows, i0, i1)
+		winc.SliceInto(&vw.b, i0, i1, 0, nh)
+		if t.phnValid {
+			mat32.GemmPacked(true, an, &vw.a, t.phn, t.gmom, &vw.b)
+		} else {
+			mat32.GemmSerial(true, false, an, &vw.a, &t.h1, t.gmom, &vw.b)
+		}
+		colSums(t.gv1[i0:i1], &vw.a)
+		beta = 1
+	}
+	for j := i0; j < i1; j++ {
+		row := winc.Row(j)
+		mat32.AddRows(row, t.alpha, &t.h0, t.c0.col(j), beta)
+		t.gv0[j] = t.c0.count(j)
+		if t.v1sparse {
+			mat32.AddRows(row, an, &t.h1, c1.col(j-i0), 1)
+			t.gv1[j] = c1.count(j - i0)
+		}
 	}
 }
 
@@ -607,7 +772,9 @@ func (t *Trainer) updateRows(w, lo, hi int) {
 		}
 	}
 	if t.pwValid {
-		t.pw.PackRows(m.W, lo, hi)
+		if !t.noPW {
+			t.pw.PackRows(m.W, lo, hi)
+		}
 		t.pwt.PackRows(m.W, lo, hi)
 	}
 }
@@ -634,12 +801,20 @@ func (t *Trainer) batch(b0, n int, base *rng.Stream) {
 	t.hs.SliceInto(&t.hsv, 0, max(n, nn), 0, nh)
 	if s.Method == CD || s.Method == PCD {
 		if !t.pwValid {
-			t.pw.Pack(m.W)
+			if !t.noPW {
+				t.pw.Pack(m.W)
+			}
 			t.pwt.Pack(m.W)
 			t.pwValid = true
 		}
 		t.phhValid = n+nn == t.phhK()
-		t.pool.run(opCD, t.cdChunks(max(n, nn)))
+		pk, _ := t.phn.Dims()
+		t.phnValid = nn == pk
+		tasks := t.cdChunks(max(n, nn))
+		if t.sparse {
+			tasks++ // the last one lists the batch's ones by column
+		}
+		t.pool.run(opCD, tasks)
 		return
 	}
 	t.run(opGather, n)

@@ -119,6 +119,7 @@ type options struct {
 	epochs, threads        int
 	quick                  bool
 	skipSklearn, skipTorch bool
+	dense                  bool
 	breakdown              bool
 	python, cpuprofile     string
 	pcdprofile             string
@@ -133,6 +134,7 @@ func main() {
 	flag.BoolVar(&o.quick, "quick", false, "smoke run on the first 10,000 rows only")
 	flag.BoolVar(&o.skipSklearn, "skip-sklearn", false, "skip the scikit-learn runs")
 	flag.BoolVar(&o.skipTorch, "skip-torch", false, "skip the PyTorch runs")
+	flag.BoolVar(&o.dense, "dense", false, "also time belief with dense products only (rbm.Settings.DenseProducts), as on grey-level data")
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", "Python `interpreter` with Debian's python3-sklearn and python3-torch")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of belief's timed CD-1 epochs to `file`")
 	flag.StringVar(&o.pcdprofile, "pcdprofile", "", "write a CPU profile of belief's timed PCD-1 epochs to `file`")
@@ -177,16 +179,24 @@ func run(o *options) error {
 	fmt.Fprintf(o.stdout, "CPU: %s; %s %s/%s; load average %s\n", cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, loadAvg())
 
 	var results []result
-	for _, m := range []rbm.Method{rbm.CD, rbm.PCD} {
-		prof := o.cpuprofile
-		if m == rbm.PCD {
-			prof = o.pcdprofile
+	for _, dense := range []bool{false, true} {
+		if dense && !o.dense {
+			break
 		}
-		r, err := timeBelief(x, m, o.epochs, warm, o.seed, prof)
-		if err != nil {
-			return err
+		for _, m := range []rbm.Method{rbm.CD, rbm.PCD} {
+			prof := o.cpuprofile
+			if m == rbm.PCD {
+				prof = o.pcdprofile
+			}
+			if dense {
+				prof = ""
+			}
+			r, err := timeBelief(x, m, dense, o.epochs, warm, o.seed, prof)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
 		}
-		results = append(results, r)
 	}
 	env, removed := pythonEnv(o.threads)
 	if !o.skipSklearn || !o.skipTorch {
@@ -230,7 +240,9 @@ func run(o *options) error {
 
 // timeBelief trains a fresh RBM with method m: a warm-up pass over the
 // first warm rows, then epochs timed epochs over all of x.
-func timeBelief(x *mat32.Dense, m rbm.Method, epochs, warm int, seed uint64, profile string) (result, error) {
+// With dense, the products with the binary data are dense matrix products
+// too (by default the trainer forms them as sums of rows of W).
+func timeBelief(x *mat32.Dense, m rbm.Method, dense bool, epochs, warm int, seed uint64, profile string) (result, error) {
 	r := rng.New(seed)
 	model := rbm.New(x.Cols, nh, rbm.Bernoulli)
 	model.Init(x, r)
@@ -239,6 +251,11 @@ func timeBelief(x *mat32.Dense, m rbm.Method, epochs, warm int, seed uint64, pro
 	if m == rbm.PCD {
 		s.Chains = chains
 		name = "belief PCD-1"
+	}
+	s.DenseProducts = dense
+	base := name
+	if dense {
+		name += " dense"
 	}
 	tr := rbm.NewTrainer(model, s, r)
 	// The warm-up also checks that the data is binary; the slice shares its
@@ -257,7 +274,7 @@ func timeBelief(x *mat32.Dense, m rbm.Method, epochs, warm int, seed uint64, pro
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res := result{Name: name, Info: fmt.Sprintf("%d workers", tr.Settings.Workers), flopPerRow: 10, base: name}
+	res := result{Name: name, Info: fmt.Sprintf("%d workers", tr.Settings.Workers), flopPerRow: 10, base: base}
 	if m == rbm.PCD {
 		res.flopPerRow = 12
 	}
