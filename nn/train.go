@@ -75,6 +75,14 @@ type Settings struct {
 	// no bound; Hinton et al. 2012 used about 15 with dropout, which lets
 	// the learning rate be large without the weights blowing up.
 	MaxNorm float32
+	// TopEpochs is the number of epochs, from the first, in which only the
+	// output layer is trained: the other layers' parameters stay as they
+	// are. Fine-tuning a pre-trained stack under a new, randomly
+	// initialized output layer, Hinton & Salakhutdinov's classifier code
+	// first trains that layer alone for a few epochs (6 of 200), so that
+	// its early, large, random gradients do not wreck the pre-trained
+	// features. The default is 0.
+	TopEpochs int
 }
 
 // resolve returns a copy of s with the defaults filled in.
@@ -536,9 +544,21 @@ func (t *Trainer) updateRows(w int) {
 	total := t.rows[len(t.rows)-1]
 	lo, hi := w*total/nw, (w+1)*total/nw
 	t.bad[w] = false
+	frozen := t.State.Epoch < t.Settings.TopEpochs
+	top := len(t.Net.Layers) - 1
 	for l, ly := range t.Net.Layers {
 		r0, r1 := max(lo, t.rows[l])-t.rows[l], min(hi, t.rows[l+1])-t.rows[l]
 		if r0 >= r1 && w != 0 {
+			continue
+		}
+		if frozen && l < top {
+			// only the output layer learns: drop this layer's gradient
+			for i := r0; i < r1; i++ {
+				clear(ly.DW.Row(i))
+			}
+			if w == 0 {
+				clear(ly.DB[:len(ly.B)])
+			}
 			continue
 		}
 		inc := t.State.WInc[l]

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/belief-ml/belief/mat32"
@@ -214,5 +215,37 @@ func TestStepAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("%g allocations per mini-batch", allocs)
+	}
+}
+
+// TestTopEpochs: during the first TopEpochs epochs only the output layer
+// changes; after them every layer does.
+func TestTopEpochs(t *testing.T) {
+	r := rng.New(8)
+	x, labels := blobs(r, 300)
+	net := NewMLP([]int{2, 8, 6, 3})
+	net.Init(r)
+	before := make([][]float32, len(net.Layers))
+	snap := func() {
+		for l, ly := range net.Layers {
+			before[l] = append(append(before[l][:0], ly.W.Data...), ly.B...)
+		}
+	}
+	changed := func(l int) bool {
+		cur := append(append([]float32(nil), net.Layers[l].W.Data...), net.Layers[l].B...)
+		return !slices.Equal(cur, before[l])
+	}
+	tr := NewTrainer(net, &Settings{TopEpochs: 2, Workers: 2}, r)
+	for e := 0; e < 3; e++ {
+		snap()
+		if _, err := tr.Epoch(x, labels); err != nil {
+			t.Fatal(err)
+		}
+		for l := range net.Layers {
+			want := e >= 2 || l == len(net.Layers)-1
+			if changed(l) != want {
+				t.Errorf("epoch %d: layer %d changed %v, want %v", e+1, l, changed(l), want)
+			}
+		}
 	}
 }

@@ -32,7 +32,10 @@ the cross-entropy of the labels of -data (-lr, -momentum, -batch,
 -weight-cost). After every epoch a line gives the mean training loss and
 error over the epoch and the error on the held-out data (-valid; for -data
 mnist the test split, used for monitoring only). -lr-decay d makes the
-learning rate of epoch e (from 0) lr/(1 + d*e).
+learning rate of epoch e (from 0) lr/(1 + d*e). -top-epochs N trains only
+the new output layer for the first N epochs, as Hinton & Salakhutdinov's
+classifier code does (6), so that its random start does not disturb the
+pre-trained layers.
 
 Dropout (Hinton et al. 2012) regularizes the fine-tuning: -dropout P drops
 each hidden unit and -input-dropout P each input with probability P in
@@ -71,6 +74,7 @@ type finetuneCmd struct {
 	dropout    float64
 	inDropout  float64
 	maxNorm    float64
+	topEpochs  int
 	batch      int
 	k          int
 	valid      string
@@ -93,6 +97,7 @@ func (c *finetuneCmd) define(fs *flag.FlagSet) {
 	fs.Float64Var(&c.dropout, "dropout", 0, "backprop: probability `P` of dropping each hidden unit per mini-batch (0: none; 0.5 is usual)")
 	fs.Float64Var(&c.inDropout, "input-dropout", 0, "backprop: probability `P` of dropping each input per mini-batch (0: none; 0.2 is usual)")
 	fs.Float64Var(&c.maxNorm, "max-norm", 0, "backprop: bound `C` on the L2 norm of each hidden unit's incoming weights (0: none; 15 with dropout)")
+	fs.IntVar(&c.topEpochs, "top-epochs", 0, "backprop: train only the output layer for the first `N` epochs (Hinton & Salakhutdinov: 6)")
 	fs.IntVar(&c.batch, "batch", 100, "mini-batch size")
 	fs.IntVar(&c.k, "k", 3, "updown: Gibbs steps in the top RBM per update")
 	fs.StringVar(&c.valid, "valid", "auto", "held-out data for monitoring: auto (the mnist test split for -data mnist, none for paths), none, or a path")
@@ -149,8 +154,10 @@ func (c *finetuneCmd) run(fs *flag.FlagSet, args []string) error {
 		return usagef("-max-norm must be 0 (none) or a positive number, not %g", c.maxNorm)
 	case !(c.lrDecay >= 0) || math.IsInf(c.lrDecay, 0):
 		return usagef("-lr-decay must not be negative, not %g", c.lrDecay)
-	case c.method == "updown" && (c.dropout != 0 || c.inDropout != 0 || c.maxNorm != 0 || c.lrDecay != 0):
-		return usagef("-dropout, -input-dropout, -max-norm and -lr-decay apply to -method backprop only")
+	case c.topEpochs < 0:
+		return usagef("-top-epochs must be at least 0, not %d", c.topEpochs)
+	case c.method == "updown" && (c.dropout != 0 || c.inDropout != 0 || c.maxNorm != 0 || c.lrDecay != 0 || c.topEpochs != 0):
+		return usagef("-dropout, -input-dropout, -max-norm, -lr-decay and -top-epochs apply to -method backprop only")
 	case c.k < 1:
 		return usagef("-k must be at least 1")
 	case c.workers < 0:
@@ -283,6 +290,7 @@ func (c *finetuneCmd) run(fs *flag.FlagSet, args []string) error {
 		LearningRate: float32(lr), Momentum: zeroIsZero(c.momentum), WeightCost: float32(c.weightCost),
 		BatchSize: c.batch, Epochs: c.epochs, Workers: c.workers, Decay: float32(c.lrDecay),
 		Dropout: float32(c.dropout), InputDropout: float32(c.inDropout), MaxNorm: float32(c.maxNorm),
+		TopEpochs: c.topEpochs,
 	}
 	if vset != nil {
 		if s.Validation, s.ValidLabels, err = mlpData(vset, net); err != nil {
@@ -308,8 +316,8 @@ func (c *finetuneCmd) run(fs *flag.FlagSet, args []string) error {
 	model.Data = c.df.spec
 	fmt.Fprintf(stdout, "backprop fine-tuning of a %s classifier on %s (%d rows), lr %g, momentum %g, batch %d, weight cost %g\n",
 		strings.ReplaceAll(layersString(mlpSizes(net)), ",", "-"), set.Name, x.Rows, lr, c.momentum, c.batch, c.weightCost)
-	if c.dropout > 0 || c.inDropout > 0 || c.maxNorm > 0 || c.lrDecay > 0 {
-		fmt.Fprintf(stdout, "dropout %g, input dropout %g, max-norm %g, lr decay %g\n", c.dropout, c.inDropout, c.maxNorm, c.lrDecay)
+	if c.dropout > 0 || c.inDropout > 0 || c.maxNorm > 0 || c.lrDecay > 0 || c.topEpochs > 0 {
+		fmt.Fprintf(stdout, "dropout %g, input dropout %g, max-norm %g, lr decay %g, output layer alone for %d epochs\n", c.dropout, c.inDropout, c.maxNorm, c.lrDecay, c.topEpochs)
 	}
 	if s.Validation != nil {
 		fmt.Fprintf(stdout, "held-out data for monitoring: %d rows\n", s.Validation.Rows)
