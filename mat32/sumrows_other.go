@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package mat32
+
+func sumRowsKernel(dst *Dense, src *Dense, lists *RowLists, fits bool) {
+	sumRowsGo(dst, src, lists)
+}
