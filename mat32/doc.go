@@ -27,7 +27,9 @@
 // it, when Nonzeros lists the ones): for binary data that is mostly zeros,
 // such as binarized MNIST (13% ones), it replaces a GEMM with a fraction
 // of its arithmetic. It has AVX-512 and AVX2 kernels; AddRowsSIMD says
-// whether one runs.
+// whether one runs. SumRows does it for many rows at once (each row's list
+// in a RowLists), walking the matrix in strips so that each part of it is
+// read from memory about once for all of them.
 //
 // The element-wise kernels (sigmoid, softplus, exp-sums, AXPY) likewise have
 // AVX2 and AVX-512 versions chosen at run time, with pure-Go fallbacks that

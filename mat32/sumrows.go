@@ -15,10 +15,10 @@ import (
 // the position of each listed row inside src, as scratch space, so one
 // RowLists must not be passed to two SumRows calls running at the same time.
 type RowLists struct {
-	idx []int32  // every list, one after another
-	ptr []int    // list r is idx[ptr[r]:ptr[r+1]]; ptr[0] == 0 once a list is appended
+	idx []int32 // every list, one after another
+	ptr []int   // list r is idx[ptr[r]:ptr[r+1]]; ptr[0] == 0 once a list is appended
 
-	// SumRows' scratch space, for the AVX-512 kernel: the element offset
+	// SumRows' scratch space for the blocked kernels: the element offset
 	// idx[k]*src.Stride of each listed row, whether every list is sorted,
 	// and the segments of the lists by chunks of src rows (see segment).
 	off    []uint32
@@ -50,7 +50,8 @@ func (l *RowLists) List(r int) []int32 {
 }
 
 // Append adds a copy of list as the last list of l. The indices are checked
-// by SumRows, not here; they may repeat and need not be sorted.
+// by SumRows, not here; they may repeat and need not be sorted, but SumRows
+// is faster when every list is in increasing order (see SumRows).
 func (l *RowLists) Append(list []int32) {
 	if len(l.ptr) == 0 {
 		l.ptr = append(l.ptr, 0)
@@ -97,9 +98,9 @@ func (l *RowLists) AppendNonzeros(x []float32) {
 // makes them), each strip in blocks of 128 rows (32 KiB); each block is
 // added to the strips of all the dst rows (7 KiB for 28 rows) before the
 // next, so every element of src listed anywhere is read from beyond L1 about
-// once per call instead of once per list that names it. Elsewhere (AVX2,
-// other architectures, the purego tag) it runs AddRows on strips of 128
-// columns for all the lists in turn.
+// once per call instead of once per list that names it. With AVX2 it runs
+// AddRows on strips of 128 columns for all the lists in turn; elsewhere
+// (other architectures, the purego tag) the blocked loop in plain Go.
 func SumRows(dst *Dense, src *Dense, lists *RowLists) {
 	n := lists.Len()
 	if dst.Rows != n || dst.Cols != src.Cols {
@@ -195,6 +196,80 @@ func sumRowsGo(dst *Dense, src *Dense, lists *RowLists) {
 				continue
 			}
 			addRowsKernel(d, 1, &view, list, 0)
+		}
+	}
+}
+
+// segment fills l.seg for the blocked kernels and returns the number of chunks.
+// When every list is sorted, the lists are cut into segments by chunks of
+// 1<<sumRowsChunkShift rows of src (with srcRows rows); otherwise, or when
+// src is a single chunk, each list is one segment of one chunk.
+func (l *RowLists) segment(srcRows int) int {
+	nl := l.Len()
+	shift := sumRowsChunkShift
+	nc := (srcRows + 1<<shift - 1) >> shift
+	if !l.sorted || nc <= 1 {
+		nc = 1
+	}
+	nseg := 2 * nc * nl
+	if cap(l.seg) < nseg {
+		l.seg = make([]int, nseg)
+	}
+	seg := l.seg[:nseg]
+	if nc == 1 {
+		for r := 0; r < nl; r++ {
+			seg[2*r], seg[2*r+1] = l.ptr[r], l.ptr[r+1]
+		}
+		return 1
+	}
+	for r := 0; r < nl; r++ {
+		k, e := l.ptr[r], l.ptr[r+1]
+		for c := 0; c < nc; c++ {
+			s := 2 * (c*nl + r)
+			seg[s] = k
+			end := (c + 1) << shift
+			for k < e && int(l.idx[k]) < end {
+				k++
+			}
+			seg[s+1] = k
+		}
+	}
+	return nc
+}
+
+// sumRowsBlockedGo is the portable version of sumRowsAVX512: the same
+// blocks (strips of 64 columns, chunks of rows when the lists are sorted)
+// over the offsets SumRows computed, in plain Go.
+func sumRowsBlockedGo(dst *Dense, src *Dense, lists *RowLists) {
+	nl := lists.Len()
+	nc := lists.segment(src.Rows)
+	seg, off, data := lists.seg, lists.off, src.Data
+	for j0 := 0; j0 < src.Cols; j0 += 64 {
+		w := min(64, src.Cols-j0)
+		for c := 0; c < nc; c++ {
+			for r := 0; r < nl; r++ {
+				d := dst.Row(r)[j0 : j0+w]
+				if c == 0 {
+					clear(d)
+				}
+				s := 2 * (c*nl + r)
+				segment := off[seg[s]:seg[s+1]]
+				// Two rows per pass over d halve its loads and stores.
+				for len(segment) >= 2 {
+					a := data[int(segment[0])+j0:][:len(d)]
+					b := data[int(segment[1])+j0:][:len(d)]
+					for j := range d {
+						d[j] += a[j] + b[j]
+					}
+					segment = segment[2:]
+				}
+				if len(segment) == 1 {
+					a := data[int(segment[0])+j0:][:len(d)]
+					for j := range d {
+						d[j] += a[j]
+					}
+				}
+			}
 		}
 	}
 }

@@ -3,5 +3,9 @@
 package mat32
 
 func sumRowsKernel(dst *Dense, src *Dense, lists *RowLists, fits bool) {
-	sumRowsGo(dst, src, lists)
+	if !fits {
+		sumRowsGo(dst, src, lists)
+		return
+	}
+	sumRowsBlockedGo(dst, src, lists)
 }

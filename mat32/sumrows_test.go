@@ -10,19 +10,48 @@ import (
 )
 
 // forEachSumRowsKernel runs f with every SumRows kernel this machine has:
-// the strip-by-strip AddRows loop on each AddRows kernel, then the AVX-512
-// kernel, with its blocks of rows shrunk to 4 rows so that the small test
-// matrices have several (sorted lists) or none (unsorted lists).
+// the blocked Go loop, AddRows strip by strip on the AVX2 AddRows kernel,
+// and the blocked AVX-512 kernel. The blocks of rows are shrunk to 4 rows
+// so that the small test matrices have several (sorted lists) or none
+// (unsorted lists).
 func forEachSumRowsKernel(t *testing.T, f func(t *testing.T)) {
 	savedLevel, savedShift := addRowsLevel, sumRowsChunkShift
 	defer func() { addRowsLevel, sumRowsChunkShift = savedLevel, savedShift }()
+	sumRowsChunkShift = 2
 	for level := 0; level <= addRowsMaxLevel; level++ {
 		addRowsLevel = level
-		if level == 2 {
-			sumRowsChunkShift = 2
-		}
 		t.Run([]string{"go", "avx2", "avx512"}[level], f)
 	}
+}
+
+// TestSumRowsStrips checks sumRowsGo, the AddRows loop that SumRows runs
+// with AVX2 or when offsets do not fit 32 bits, on every AddRows kernel,
+// against SumRows. The rows hold small integers, whose float32 sums are
+// exact in any order, so the two must agree bit for bit.
+func TestSumRowsStrips(t *testing.T) {
+	forEachAddRowsKernel(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		src := NewDense(300, 333, nil)
+		for i := range src.Data {
+			src.Data[i] = float32(r.IntN(9) - 4)
+		}
+		var lists RowLists
+		for _, l := range randomLists(r, 17, src.Rows, 60) {
+			lists.Append(l)
+		}
+		want := NewDense(lists.Len(), src.Cols, nil)
+		SumRows(want, src, &lists)
+		got := NewDense(lists.Len(), src.Cols, nil)
+		got.Fill(float32(math.NaN()))
+		sumRowsGo(got, src, &lists)
+		for i := 0; i < got.Rows; i++ {
+			for j := 0; j < got.Cols; j++ {
+				if got.At(i, j) != want.At(i, j) {
+					t.Fatalf("(%d, %d): sumRowsGo %g, SumRows %g", i, j, got.At(i, j), want.At(i, j))
+				}
+			}
+		}
+	})
 }
 
 // randomLists returns nl lists of indices in [0, rows): empty ones, one with
@@ -271,9 +300,9 @@ func sumRowsBench() (w *Dense, tasks []RowLists, dst *Dense) {
 
 // BenchmarkSumRows is SumRows on the trainer's task (see sumRowsBench)
 // with each kernel this machine has ("avx512/strips" is the AVX-512 kernel
-// without blocks of rows, as for unsorted lists), against "addrows", the
-// trainer's former loop: AddRows for every row on 128-column strips of W.
-// The time per operation is one task of 28 rows.
+// without blocks of rows, as for unsorted lists; "go" the blocked Go loop),
+// against "addrows", the trainer's former loop: AddRows for every row on
+// 128-column strips of W. The time per operation is one task of 28 rows.
 func BenchmarkSumRows(b *testing.B) {
 	w, tasks, dst := sumRowsBench()
 	savedLevel, savedShift := addRowsLevel, sumRowsChunkShift
@@ -307,4 +336,27 @@ func BenchmarkSumRows(b *testing.B) {
 			}
 		}
 	})
+}
+
+// ExampleSumRows multiplies a 0/1 matrix V by W through the lists of the
+// ones of V's rows: row r of V*W is the sum of the rows of W listed for r.
+func ExampleSumRows() {
+	w := NewDense(4, 3, []float32{
+		1, 2, 3,
+		10, 20, 30,
+		100, 200, 300,
+		1000, 2000, 3000,
+	})
+	v := NewDense(2, 4, []float32{
+		1, 0, 1, 0,
+		0, 1, 1, 1,
+	})
+	var lists RowLists // reuse it (after Reset) for the next batch
+	for i := 0; i < v.Rows; i++ {
+		lists.AppendNonzeros(v.Row(i))
+	}
+	out := NewDense(lists.Len(), w.Cols, nil)
+	SumRows(out, w, &lists)
+	fmt.Println(lists.List(1), out.Row(0), out.Row(1))
+	// Output: [1 2 3] [101 202 303] [1110 2220 3330]
 }

@@ -141,22 +141,18 @@ func buildColsRange[R rowSource](c *colLists, n, j0, j1 int, r R) {
 	ptr[0] = 0
 }
 
-// sparseStrip is the number of columns of W that sumRowsOfW sums at a time.
-const sparseStrip = 128
-
 // sumRowsOfW sets rows [lo, hi) of dst (nh columns) to the sums of the
-// rows of t.Model.W listed by r, a strip of columns at a time for all the
-// rows, so that the strip of W stays in the cache (row by row, each row
-// would stream the whole of W). w is the worker.
+// rows of t.Model.W listed by r, with mat32.SumRows, which walks W in
+// strips so that each part of it is read from memory about once for all
+// the rows. w is the worker.
 func sumRowsOfW[R rowSource](t *Trainer, w int, dst *mat32.Dense, lo, hi int, r R) {
-	m := t.Model
-	nv, nh := m.Dims()
-	wv := &t.views[w].d
-	for j0 := 0; j0 < nh; j0 += sparseStrip {
-		j1 := min(nh, j0+sparseStrip)
-		m.W.SliceInto(wv, 0, nv, j0, j1)
-		for i := lo; i < hi; i++ {
-			mat32.AddRows(dst.Row(i)[j0:j1], 1, wv, r.row(i), 0)
-		}
+	_, nh := t.Model.Dims()
+	l := &t.rowLists[w]
+	l.Reset()
+	for i := lo; i < hi; i++ {
+		l.Append(r.row(i))
 	}
+	d := &t.views[w].d
+	dst.SliceInto(d, lo, hi, 0, nh)
+	mat32.SumRows(d, t.Model.W, l)
 }

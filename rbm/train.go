@@ -107,9 +107,10 @@ type Trainer struct {
 	csr                    rowLists
 	csrFor                 dataKey
 	csrOK                  bool
-	c0                     colLists   // the ones of V0 by column, per batch
-	gcols1                 []colLists // per gradient task, the ones of V1 in its columns
-	v1ones                 [][]int32  // (max(B, C)) the ones of each row of V1, cap nv
+	c0                     colLists         // the ones of V0 by column, per batch
+	gcols1                 []colLists       // per gradient task, the ones of V1 in its columns
+	v1ones                 [][]int32        // (max(B, C)) the ones of each row of V1, cap nv
+	rowLists               []mat32.RowLists // per worker, for sumRowsOfW
 	// phn is -(n/nn) H1 packed for the dense V1^T H1 half of a sparse
 	// gradient; phnValid says that it holds the current batch.
 	phn      *mat32.PackedB
@@ -179,6 +180,7 @@ func NewTrainer(m *RBM, s *Settings, r *rng.Stream) *Trainer {
 		for k := range tasks {
 			t.gcols1[k] = newColLists(gradRowsPerTask, c*gradRowsPerTask)
 		}
+		t.rowLists = make([]mat32.RowLists, t.nw)
 		t.v1ones = make([][]int32, max(b, c))
 		for i := range t.v1ones {
 			t.v1ones[i] = make([]int32, 0, nv)
