@@ -7,13 +7,16 @@
 //
 //	go run ./bench/rbm [-epochs 2] [-threads 2] [-quick] [-skip-sklearn] [-skip-torch]
 //	                   [-python /usr/bin/python3] [-cpuprofile cd1.prof]
-//	                   [-pcdprofile pcd1.prof] [-breakdown]
+//	                   [-pcdprofile pcd1.prof] [-breakdown] [-dense]
 //
 // The runs are
 //
 //   - belief CD-1 and PCD-1 (100 persistent chains): rbm.Trainer.Epoch with
 //     the default settings (learning rate 0.1, momentum 0.5, weight cost
-//     0.0002), monitoring off;
+//     0.0002), monitoring off; the data are binary and 87% zeros, so the
+//     trainer forms the products with binary visible states as sums of rows
+//     of W (see rbm.Settings.DenseProducts); with -dense the same runs with
+//     dense products only are added;
 //   - scikit-learn's BernoulliRBM (which does PCD-1 with batch_size
 //     persistent chains), on float32 and on float64 inputs (rbm_sklearn.py);
 //   - a plain PyTorch loop doing the same work per mini-batch as belief, for
