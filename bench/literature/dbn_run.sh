@@ -20,7 +20,8 @@
 #
 # Usage: bash bench/literature/dbn_run.sh [LAYER_EPOCHS] [BACKPROP_EPOCHS] [UPDOWN_EPOCHS] [OUTDIR]
 # Defaults: 50 epochs per layer (Hinton & Salakhutdinov's code), 200 epochs
-# of backprop, 300 of up-down (the paper's), out/literature-dbn. Every step
+# of backprop, 300 of up-down (the paper's), out/literature-dbn; AIS_RUNS
+# (environment, default 1000) sets the AIS runs of the bounds. Every step
 # resumes where it stopped (rerun the same command); each step's output is
 # in OUTDIR/{gen,disc}/*.log and its figures in *.json.
 set -euo pipefail
@@ -29,6 +30,7 @@ LE=${1:-50}
 BE=${2:-200}
 UE=${3:-300}
 OUT=${4:-out/literature-dbn}
+AIS_RUNS=${AIS_RUNS:-1000}
 mkdir -p "$OUT/gen" "$OUT/disc"
 go build -o "$OUT/belief" ./cmd/belief
 B="$(cd "$OUT" && pwd)/belief"
@@ -56,9 +58,9 @@ pictures() {
 
 # evaluate MODEL JSON: test error by the label units' free energies and the
 # bound on log p(v) with the top RBM's log Z by AIS (14,501 temperatures,
-# 1,000 runs).
+# AIS_RUNS runs).
 evaluate() {
-	[ -s "$2" ] || "$B" eval -model "$1" -data mnist -split test -ais-runs 1000 -json > "$2" 2> "${2%.json}.eval.log"
+	[ -s "$2" ] || "$B" eval -model "$1" -data mnist -split test -ais-runs "$AIS_RUNS" -json > "$2" 2> "${2%.json}.eval.log"
 }
 
 G="$OUT/gen"
