@@ -15,19 +15,21 @@
 #          fine-tuning (learning rate 0.01, CD-3 in the top), the same again.
 #   disc/  the discriminative stack of Hinton & Salakhutdinov's classifier
 #          code: CD-1, learning rate 0.1, momentum 0.5 then 0.9, weight cost
-#          0.0002, on the grey-level images; then backprop (the output layer
-#          alone for the first 6 epochs, as their code does).
+#          0.0002, on the grey-level images; then backprop (SGD, learning
+#          rate 0.1, momentum 0.9; the output layer alone for the first 6
+#          epochs, as their code does), plain and with dropout (Hinton et al.
+#          2012: each hidden unit dropped with probability 0.5).
 #
 # Usage: bash bench/literature/dbn_run.sh [LAYER_EPOCHS] [BACKPROP_EPOCHS] [UPDOWN_EPOCHS] [OUTDIR]
-# Defaults: 50 epochs per layer (Hinton & Salakhutdinov's code), 200 epochs
-# of backprop, 300 of up-down (the paper's), out/literature-dbn; AIS_RUNS
+# Defaults: 50 epochs per layer (Hinton & Salakhutdinov's code), 100 epochs
+# of each backprop, 300 of up-down (the paper's), out/literature-dbn; AIS_RUNS
 # (environment, default 1000) sets the AIS runs of the bounds. Every step
 # resumes where it stopped (rerun the same command); each step's output is
 # in OUTDIR/{gen,disc}/*.log and its figures in *.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LE=${1:-50}
-BE=${2:-200}
+BE=${2:-100}
 UE=${3:-300}
 OUT=${4:-out/literature-dbn}
 AIS_RUNS=${AIS_RUNS:-1000}
@@ -74,16 +76,23 @@ evaluate "$G/m.dbn" "$G/greedy.json"
 D="$OUT/disc"
 log "disc: greedy, CD-1, learning rate 0.1, grey-level images, $LE epochs per layer"
 greedy "$D" -binarize none
-log "disc: backprop, $BE epochs"
-if [ ! -f "$D/backprop.done" ]; then
-	if [ -f "$D/m.mlp" ]; then
-		"$B" finetune -resume -epochs "$BE" -o "$D/m.mlp" >> "$D/backprop.log" 2>&1
-	else
-		"$B" finetune -model "$D/m.dbn" -data mnist -binarize none -epochs "$BE" -top-epochs 6 -seed 1 -o "$D/m.mlp" >> "$D/backprop.log" 2>&1
+# backprop NAME FLAGS...: fine-tune the disc stack into DIR/NAME.mlp.
+backprop() {
+	local name=$1; shift
+	if [ ! -f "$D/$name.done" ]; then
+		if [ -f "$D/$name.mlp" ]; then
+			"$B" finetune -resume -epochs "$BE" -o "$D/$name.mlp" >> "$D/$name.log" 2>&1
+		else
+			"$B" finetune -model "$D/m.dbn" -data mnist -binarize none -epochs "$BE" -top-epochs 6 -seed 1 -o "$D/$name.mlp" "$@" >> "$D/$name.log" 2>&1
+		fi
+		touch "$D/$name.done"
 	fi
-	touch "$D/backprop.done"
-fi
-"$B" eval -model "$D/m.mlp" -data mnist -split test -binarize none -json > "$D/backprop.json" 2>> "$D/backprop.log"
+	"$B" eval -model "$D/$name.mlp" -data mnist -split test -binarize none -json > "$D/$name.json" 2>> "$D/$name.log"
+}
+log "disc: backprop, $BE epochs"
+backprop backprop
+log "disc: backprop with dropout 0.5, $BE epochs"
+backprop dropout -dropout 0.5
 
 log "gen: up-down, $UE epochs"
 if [ ! -f "$G/updown.done" ]; then
@@ -97,4 +106,4 @@ fi
 pictures "$G/m-updown.dbn" "$G/updown"
 evaluate "$G/m-updown.dbn" "$G/updown.json"
 log "done"
-for f in "$G/greedy.json" "$D/backprop.json" "$G/updown.json"; do echo "$f: $(cat "$f")"; done
+for f in "$G/greedy.json" "$D/backprop.json" "$D/dropout.json" "$G/updown.json"; do echo "$f: $(cat "$f")"; done
