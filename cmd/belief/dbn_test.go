@@ -312,6 +312,10 @@ func TestDBNErrors(t *testing.T) {
 		{"holds no fine-tuning state", []string{"finetune", "-resume", "-o", model}},
 		{"-raise-rows: ", []string{"eval", "-model", model, "-data", data, "-csv-label", "-1", "-raise-rows", "3"}},
 		{"-bound-samples", []string{"eval", "-model", rbmModel, "-data", unlabelled, "-bound-samples", "3"}},
+		{"-dropout must be a probability in [0, 1)", []string{"finetune", "-model", model, "-data", data, "-csv-label", "-1", "-dropout", "1"}},
+		{"-input-dropout must be a probability in [0, 1)", []string{"finetune", "-model", model, "-data", data, "-csv-label", "-1", "-input-dropout", "-0.1"}},
+		{"-top-epochs must be at least 0", []string{"finetune", "-model", model, "-data", data, "-csv-label", "-1", "-top-epochs", "-1"}},
+		{"apply to -method backprop only", []string{"finetune", "-model", model, "-data", data, "-csv-label", "-1", "-method", "updown", "-dropout", "0.5"}},
 		{"holds a classifier", []string{"sample", "-model", filepath.Join(dir, "c.mlp")}},
 	} {
 		if c.want == "holds a classifier" {
