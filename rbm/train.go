@@ -102,15 +102,15 @@ type Trainer struct {
 	// are binary with few ones (csr lists them, built for the data whose
 	// key is csrFor; csrOK caches the verdict), so that products
 	// with V0 are sums of rows; v1sparse that the negative visible states
-	// are binary too. noPW says that no product needs pw.
-	sparse, v1sparse, noPW bool
-	csr                    rowLists
-	csrFor                 dataKey
-	csrOK                  bool
-	c0                     colLists         // the ones of V0 by column, per batch
-	gcols1                 []colLists       // per gradient task, the ones of V1 in its columns
-	v1ones                 [][]int32        // (max(B, C)) the ones of each row of V1, cap nv
-	rowLists               []mat32.RowLists // per worker, for sumRowsOfW
+	// are binary too, and then no product needs pw.
+	sparse, v1sparse bool
+	csr              rowLists
+	csrFor           dataKey
+	csrOK            bool
+	c0               colLists         // the ones of V0 by column, per batch
+	gcols1           []colLists       // per gradient task, the ones of V1 in its columns
+	v1ones           [][]int32        // (max(B, C)) the ones of each row of V1, cap nv
+	rowLists         []mat32.RowLists // per worker, for sumRowsOfW
 	// phn is -(n/nn) H1 packed for the dense V1^T H1 half of a sparse
 	// gradient; phnValid says that it holds the current batch.
 	phn      *mat32.PackedB
@@ -246,7 +246,6 @@ func (t *Trainer) Epoch(data *mat32.Dense) (EpochStats, error) {
 	}
 	t.sparse = t.csrOK
 	t.v1sparse = t.sparse && (s.Method == PCD || s.SampleVisible)
-	t.noPW = t.sparse && (s.Method == PCD || s.SampleVisible)
 	e := t.State.Epoch
 	base := rng.New(mix(t.State.Seed, e))
 	t.streams = base.Split(t.nw)
@@ -774,7 +773,7 @@ func (t *Trainer) updateRows(w, lo, hi int) {
 		}
 	}
 	if t.pwValid {
-		if !t.noPW {
+		if !t.v1sparse {
 			t.pw.PackRows(m.W, lo, hi)
 		}
 		t.pwt.PackRows(m.W, lo, hi)
@@ -803,7 +802,7 @@ func (t *Trainer) batch(b0, n int, base *rng.Stream) {
 	t.hs.SliceInto(&t.hsv, 0, max(n, nn), 0, nh)
 	if s.Method == CD || s.Method == PCD {
 		if !t.pwValid {
-			if !t.noPW {
+			if !t.v1sparse {
 				t.pw.Pack(m.W)
 			}
 			t.pwt.Pack(m.W)
