@@ -247,6 +247,19 @@ func TestDBNResume(t *testing.T) {
 		}
 	}
 
+	// up-down may change -k on resume (a schedule of Gibbs steps), and the
+	// file records the new value.
+	ud := filepath.Join(dir, "ud.dbn")
+	mustRun(t, "finetune", "-model", whole, "-method", "updown", "-data", data, "-csv-label", "-1", "-epochs", "1", "-batch", "10", "-k", "3", "-o", ud)
+	mustRun(t, "finetune", "-resume", "-o", ud, "-epochs", "2", "-k", "6")
+	u, err := loadDBN(ud)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.UpDown == nil || u.UpDown.Epoch != 2 || u.FineFlags["k"] != "6" {
+		t.Errorf("up-down resumed with -k 6: epoch %v, saved -k %q", u.UpDown, u.FineFlags["k"])
+	}
+
 	// backprop: 3 epochs at once, or 1 and then 2 more with -resume.
 	m1, m2 := filepath.Join(dir, "a.mlp"), filepath.Join(dir, "b.mlp")
 	ft := func(out string, epochs int) []string {

@@ -57,7 +57,9 @@ The -o file is rewritten after every epoch with the trainer's state, so
 an interrupted run (Ctrl-C finishes the current epoch and saves) continues
 exactly with
   belief finetune -resume -o FILE [-epochs TOTAL]
-which reuses the file's flags.`,
+which reuses the file's flags. -k may change on resume, so that up-down
+can follow the paper's schedule of Gibbs steps in the top RBM (3, then 6,
+then 10): for example -epochs 100 -k 3, then -resume -epochs 200 -k 6.`,
 	}, func() flagRunner { return &finetuneCmd{} })
 }
 

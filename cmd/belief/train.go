@@ -306,8 +306,10 @@ func (t *trainRBM) define(fs *flag.FlagSet) {
 // resumeOverridable are the flags that -resume lets the command line
 // change (the others must equal the saved values): they do not affect the
 // parameters of the epochs already trained. Those not given keep their
-// saved values too.
-var resumeOverridable = map[string]bool{"epochs": true, "exact": true, "valid": true, "monitor-rows": true, "monitor-k": true}
+// saved values too. -k (Gibbs steps or samples per update) may change so
+// that a run can follow a schedule, such as up-down's 3, then 6, then 10
+// steps in the top RBM; the file then records the new value.
+var resumeOverridable = map[string]bool{"epochs": true, "exact": true, "valid": true, "monitor-rows": true, "monitor-k": true, "k": true}
 
 // zeroIsZero maps an explicit 0 to the rbm package's "negative means 0",
 // since its zero value means "the default".
