@@ -31,6 +31,17 @@
 // in a RowLists), walking the matrix in strips so that each part of it is
 // read from memory about once for all of them.
 //
+// GemmBF16 multiplies on the AMX tile unit of recent Xeons (AMX reports
+// whether the CPU has it and the kernel lets us use it; never under
+// purego). alpha*op(A), and op(B) packed once in a PackedBF16, are split
+// into bfloat16 high and low parts and multiplied as Ah*Bh + Ah*Bl + Al*Bh
+// with float32 accumulation: an error of about 3*2^-16 of sum_l |a_il||b_lj|
+// (a float32 GEMM: about k*2^-24 of it), for two to three times the speed
+// of GemmPacked on an RBM's products. Panels of 32 rows of A that bf16
+// holds exactly (0/1 samples) take two tile products instead of three. The
+// RBM trainer uses it for CD and PCD unless told otherwise; nothing that
+// evaluates a model does.
+//
 // The element-wise kernels (sigmoid, softplus, exp-sums, AXPY) likewise have
 // AVX2 and AVX-512 versions chosen at run time, with pure-Go fallbacks that
 // use a float32 exp accurate to about 1e-7 relative. Sums of logarithms

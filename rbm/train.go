@@ -89,11 +89,11 @@ type Trainer struct {
 	// CD and PCD multiply by W and W^T packed once per batch: the
 	// gradient tasks repack their rows of W as they update them. pwValid says that the
 	// packings hold the current W (reset at the start of every epoch).
-	pw, pwt *mat32.PackedB
+	pw, pwt packedOp
 	pwValid bool
 	// phh is HH packed for the gradient by the CD/PCD tasks; phhValid
 	// says that it holds the current batch (full batches only).
-	phh      *mat32.PackedB
+	phh      packedOp
 	phhValid bool
 
 	cstreams []*rng.Stream // one per CD task, re-derived every epoch
@@ -113,7 +113,7 @@ type Trainer struct {
 	rowLists         []mat32.RowLists // per worker, for sumRowsOfW
 	// phn is -(n/nn) H1 packed for the dense V1^T H1 half of a sparse
 	// gradient; phnValid says that it holds the current batch.
-	phn      *mat32.PackedB
+	phn      packedOp
 	phnValid bool
 }
 
@@ -170,10 +170,11 @@ func NewTrainer(m *RBM, s *Settings, r *rng.Stream) *Trainer {
 	t.bad = make([]bool, t.nw)
 	t.views = make([]workerViews, t.nw)
 	if st.Method == CD || st.Method == PCD {
-		t.pw = mat32.NewPackedB(nv, nh, false)
-		t.pwt = mat32.NewPackedB(nh, nv, true)
-		t.phh = mat32.NewPackedB(b+c, nh, false)
-		t.phn = mat32.NewPackedB(c, nh, false)
+		amx := !st.Float32Products && mat32.AMX()
+		t.pw = newPackedOp(nv, nh, false, amx)
+		t.pwt = newPackedOp(nh, nv, true, amx)
+		t.phh = newPackedOp(b+c, nh, false, amx)
+		t.phn = newPackedOp(c, nh, false, amx)
 		tasks := (nv + gradRowsPerTask - 1) / gradRowsPerTask
 		t.c0 = newColLists(nv, b*nv)
 		t.gcols1 = make([]colLists, tasks)
@@ -512,7 +513,7 @@ func (t *Trainer) cdRows(w, lo, hi int, r *rng.Stream) {
 	t.h1.SliceInto(h, lo, hi, 0, nh)
 	for k := 0; k < t.Settings.K; k++ {
 		last := k == t.Settings.K-1
-		mat32.GemmPacked(false, 1, hs, t.pwt, 0, v)
+		t.pwt.mul(false, 1, hs, 0, v)
 		m.visActRows(&t.v1, lo, hi, 1)
 		if !last || t.Settings.SampleVisible {
 			m.sampleVisRows(&t.v1, &t.v1, lo, hi, 1, r)
@@ -526,7 +527,7 @@ func (t *Trainer) cdRows(w, lo, hi int, r *rng.Stream) {
 			}
 			sumRowsOfW(t, w, &t.h1, lo, hi, sliceRows(t.v1ones))
 		} else {
-			mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+			t.pw.mul(false, 1, v, 0, h)
 		}
 		m.hidActRows(&t.h1, lo, hi, 1)
 		for i := lo; i < hi; i++ {
@@ -567,7 +568,7 @@ func (t *Trainer) posRows(w, lo, hi int) {
 	v, h := &vw.a, &vw.b
 	t.v0.SliceInto(v, lo, hi, 0, nv)
 	t.h0.SliceInto(h, lo, hi, 0, nh)
-	mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+	t.pw.mul(false, 1, v, 0, h)
 	m.hidActRows(&t.h0, lo, hi, 1)
 }
 
@@ -598,13 +599,13 @@ func (t *Trainer) pcdRows(w, lo, hi int, r *rng.Stream) {
 			}
 			sumRowsOfW(t, w, &t.h1, lo, hi, sliceRows(t.v1ones))
 		} else {
-			mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+			t.pw.mul(false, 1, v, 0, h)
 		}
 		m.hidActRows(&t.h1, lo, hi, 1)
 		for i := lo; i < hi; i++ {
 			r.Bernoulli(t.hsv.Row(i), t.h1.Row(i))
 		}
-		mat32.GemmPacked(false, 1, hs, t.pwt, 0, v)
+		t.pwt.mul(false, 1, hs, 0, v)
 		m.visActRows(&t.v1, lo, hi, 1)
 		m.sampleVisRows(ch, &t.v1, lo, hi, 1, r)
 		if gauss {
@@ -621,7 +622,7 @@ func (t *Trainer) pcdRows(w, lo, hi int, r *rng.Stream) {
 		}
 		sumRowsOfW(t, w, &t.h1, lo, hi, sliceRows(t.v1ones))
 	} else {
-		mat32.GemmPacked(false, 1, v, t.pw, 0, h)
+		t.pw.mul(false, 1, v, 0, h)
 	}
 	m.hidActRows(&t.h1, lo, hi, 1)
 	if !t.sparse { // the sparse gradient scales H1 itself
@@ -685,7 +686,7 @@ func (t *Trainer) gradTask(w, c int) {
 	t.vvn.SliceInto(&vw.a, 0, t.vvn.Rows, i0, i1)
 	t.State.WInc.SliceInto(&vw.b, i0, i1, 0, nh)
 	if t.phhValid {
-		mat32.GemmPacked(true, t.alpha, &vw.a, t.phh, t.gmom, &vw.b)
+		t.phh.mul(true, t.alpha, &vw.a, t.gmom, &vw.b)
 	} else {
 		mat32.GemmSerial(true, false, t.alpha, &vw.a, &t.hhn, t.gmom, &vw.b)
 	}
@@ -714,7 +715,7 @@ func (t *Trainer) sparseGrad(w, c, i0, i1 int) {
 		t.v1.SliceInto(&vw.a, 0, t.v1.Rows, i0, i1)
 		winc.SliceInto(&vw.b, i0, i1, 0, nh)
 		if t.phnValid {
-			mat32.GemmPacked(true, an, &vw.a, t.phn, t.gmom, &vw.b)
+			t.phn.mul(true, an, &vw.a, t.gmom, &vw.b)
 		} else {
 			mat32.GemmSerial(true, false, an, &vw.a, &t.h1, t.gmom, &vw.b)
 		}

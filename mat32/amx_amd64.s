@@ -1,0 +1,1531 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The Go assembler has no AMX mnemonics; these macros emit the VEX
+// encodings (C4, ~R~X~B.mmmmm=00010 (0F38), W.~vvvv.L.pp, opcode, ModRM,
+// SIB, disp32). Tiles t are 0-7; base and idx are the numbers of the legacy
+// registers AX=0 CX=1 DX=2 BX=3 SI=6 DI=7 (no REX extension needed). The
+// encodings were checked with objdump -d on the test binary (tileloadd
+// 0x800(%rbx,%rdx,1),%tmm6; tdpbf16ps %tmm6,%tmm4,%tmm0 = tmm0 +=
+// tmm4*tmm6; vcvtne2ps2bf16 %zmm0,%zmm1,%zmm2 ...), and every test checks
+// their results against float64 products.
+
+#define rAX 0
+#define rCX 1
+#define rDX 2
+#define rBX 3
+#define rSI 6
+#define rDI 7
+
+// LDTILECFG (DI): VEX.128.NP.0F38.W0 49 /0
+#define LDTILECFG_DI BYTE $0xC4; BYTE $0xE2; BYTE $0x78; BYTE $0x49; BYTE $0x07
+
+// TILERELEASE: VEX.128.NP.0F38.W0 49 C0
+#define TILERELEASE BYTE $0xC4; BYTE $0xE2; BYTE $0x78; BYTE $0x49; BYTE $0xC0
+
+// TILEZERO tmm(t): VEX.128.F2.0F38.W0 49 11:t:000
+#define TILEZERO(t) BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x49; BYTE $(0xC0|((t)<<3))
+
+// TILELOADD tmm(t), [base+idx*1+d]: VEX.128.F2.0F38.W0 4B, ModRM 10:t:100, SIB 00:idx:base, disp32
+#define TLOAD(t, base, idx, d) BYTE $0xC4; BYTE $0xE2; BYTE $0x7B; BYTE $0x4B; BYTE $(0x84|((t)<<3)); BYTE $(((idx)<<3)|(base)); BYTE $((d)&0xFF); BYTE $(((d)>>8)&0xFF); BYTE $(((d)>>16)&0xFF); BYTE $(((d)>>24)&0xFF)
+
+// TILESTORED [base+idx*1+d], tmm(t): VEX.128.F3.0F38.W0 4B, same ModRM/SIB form
+#define TSTORE(t, base, idx, d) BYTE $0xC4; BYTE $0xE2; BYTE $0x7A; BYTE $0x4B; BYTE $(0x84|((t)<<3)); BYTE $(((idx)<<3)|(base)); BYTE $((d)&0xFF); BYTE $(((d)>>8)&0xFF); BYTE $(((d)>>16)&0xFF); BYTE $(((d)>>24)&0xFF)
+
+// TDPBF16PS tmm(c), tmm(a), tmm(b) (c += a*b): VEX.128.F3.0F38.W0 5C, vvvv = ~b, ModRM 11:c:a
+#define TDP(c, a, b) BYTE $0xC4; BYTE $0xE2; BYTE $(((15-(b))<<3)|2); BYTE $0x5C; BYTE $(0xC0|((c)<<3)|(a))
+
+
+// VCVTNE2PS2BF16 zmm(d), zmm(s1), zmm(s2) (EVEX.512.F2.0F38.W0 72 /r):
+// words 0-15 of d = bf16(s2), words 16-31 = bf16(s1), round to nearest even.
+// Registers 0-15 only (EVEX.R' and V' and X stay clear).
+#define VCVTNE2(d, s1, s2) BYTE $0x62; BYTE $(0xF2^(((d)>>3)<<7)^(((s2)>>3)<<5)); BYTE $(((15-(s1))<<3)|7); BYTE $0x48; BYTE $0x72; BYTE $(0xC0|(((d)&7)<<3)|((s2)&7))
+
+// amxArgs field offsets (checked by TestAMXArgsLayout).
+#define oA 64
+#define oB 72
+#define oC 80
+#define oLDC 88
+#define oTMP 96
+#define oSTEPS 104
+#define oTAIL 112
+#define oBBLK 120
+#define oNBLK 128
+#define oROWS 136
+#define oEXACT 144
+#define oALPHA 152
+#define oBETA 156
+#define oMASK0 160
+#define oMASK1 168
+#define oBETA0 176
+#define oFIRST 184
+#define oLAST 192
+#define oBETA1 200
+#define oLASTFULL 208
+
+// func amxPanel(p *amxArgs)
+//
+// For one panel of up to 32 rows of packed A, one chunk of K steps, and
+// every 32-column block of packed B: add the chunk's main K steps (Al*Bh
+// unless exact, Ah*Bh, Ah*Bl) and tail steps to the block's accumulators
+// (tiles 0-3). A whole block's accumulators live in C itself: the first
+// chunk loads beta*C (zero when beta is 0; C scaled in place first unless
+// beta is 1), every chunk stores them back. A partial last block keeps
+// them in the 32x32 float32 scratch, and its last chunk writes
+// C = alpha*acc + beta*C with masked AVX-512 stores (C not read when beta
+// is 0). GemmBF16 folds alpha into A, so alpha is 1 here.
+TEXT ·amxPanel(SB), NOSPLIT, $0-8
+	MOVQ p+0(FP), DI
+	LDTILECFG_DI
+	MOVQ oC(DI), R8
+	MOVQ oNBLK(DI), R10
+	MOVQ oB(DI), BX
+	MOVQ oTMP(DI), R11
+	MOVQ oROWS(DI), R12
+	MOVL $64, DX
+	VBROADCASTSS oALPHA(DI), Z30
+	VBROADCASTSS oBETA(DI), Z31
+
+block:
+	// Fetch the next block of C (on the first, this one too) while the
+	// tiles compute.
+	MOVQ R12, CX
+	CMPQ R10, oNBLK(DI)
+	JE   pf2
+	LEAQ 128(R8), AX
+
+pf:
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 127(AX)
+	ADDQ       oLDC(DI), AX
+	DECQ       CX
+	JNZ        pf
+	JMP        pfdone
+
+pf2:
+	MOVQ R8, AX
+
+pf2row:
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
+	PREFETCHT0 128(AX)
+	PREFETCHT0 192(AX)
+	PREFETCHT0 255(AX)
+	ADDQ       oLDC(DI), AX
+	DECQ       CX
+	JNZ        pf2row
+
+pfdone:
+	MOVQ       BX, R13
+	CMPQ       R12, $16
+	JLE        half
+
+	// Two A tiles: a 32x32 block of C in four accumulators.
+	CMPQ R10, $1
+	JNE  fc
+	CMPQ oLASTFULL(DI), $0
+	JNE  fc
+
+	// The last block, not whole: accumulators in the scratch.
+	CMPQ oFIRST(DI), $0
+	JE   ftload
+	TILEZERO(0)
+	TILEZERO(1)
+	TILEZERO(2)
+	TILEZERO(3)
+	JMP  fgo
+
+ftload:
+	MOVQ R11, AX
+	MOVL $128, CX
+	TLOAD(0, rAX, rCX, 0)
+	TLOAD(1, rAX, rCX, 64)
+	TLOAD(2, rAX, rCX, 2048)
+	TLOAD(3, rAX, rCX, 2112)
+	JMP  fgo
+
+	// A whole block: the accumulators live in C, which starts as beta*C.
+fc:
+	CMPQ oFIRST(DI), $0
+	JE   fcload
+	CMPQ oBETA0(DI), $0
+	JE   fscale
+	TILEZERO(0)
+	TILEZERO(1)
+	TILEZERO(2)
+	TILEZERO(3)
+	JMP  fgo
+
+fscale:
+	CMPQ oBETA1(DI), $0
+	JNE  fcload
+	CMPQ R10, oNBLK(DI)
+	JNE  fsnext
+	LEAQ (R8), AX
+	MOVQ R12, R9
+
+fsrow:
+	VMULPS  (AX), Z31, Z0
+	VMULPS  64(AX), Z31, Z1
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	ADDQ    oLDC(DI), AX
+	DECQ    R9
+	JNZ     fsrow
+
+	// Scale the next block now, while this one computes (unless it is
+	// the partial last block, whose epilogue applies beta).
+fsnext:
+	CMPQ R10, $1
+	JE   fcload
+	CMPQ R10, $2
+	JNE  fsdo
+	CMPQ oLASTFULL(DI), $0
+	JE   fcload
+
+fsdo:
+	LEAQ 128(R8), AX
+	MOVQ R12, R9
+
+fsnrow:
+	VMULPS  (AX), Z31, Z0
+	VMULPS  64(AX), Z31, Z1
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	ADDQ    oLDC(DI), AX
+	DECQ    R9
+	JNZ     fsnrow
+
+fcload:
+	MOVQ R8, AX
+	MOVQ oLDC(DI), CX
+	MOVQ CX, SI
+	SHLQ $4, SI
+	ADDQ AX, SI
+	TLOAD(0, rAX, rCX, 0)
+	TLOAD(1, rAX, rCX, 64)
+	TLOAD(2, rSI, rCX, 0)
+	TLOAD(3, rSI, rCX, 64)
+
+fgo:
+	MOVQ oA(DI), SI
+	MOVQ oSTEPS(DI), R9
+	TESTQ R9, R9
+	JZ    ftail
+
+	// Main steps, software-pipelined: each tile is reloaded as soon as
+	// the products that read it are issued, and the last phase of a step
+	// loads the first operands of the next (reading up to 4 KiB past the
+	// chunk: buffers are padded for it).
+	CMPQ oEXACT(DI), $0
+	JNE  fexact
+	TLOAD(4, rSI, rDX, 2048)
+	TLOAD(5, rSI, rDX, 3072)
+	TLOAD(6, rBX, rDX, 0)
+	TLOAD(7, rBX, rDX, 1024)
+
+fstep:
+	// Al*Bh
+	TDP(0, 4, 6)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 0)
+	TDP(2, 5, 6)
+	TDP(3, 5, 7)
+	TLOAD(5, rSI, rDX, 1024)
+	// Ah*Bh
+	TDP(0, 4, 6)
+	TDP(2, 5, 6)
+	TLOAD(6, rBX, rDX, 2048)
+	TDP(1, 4, 7)
+	TDP(3, 5, 7)
+	TLOAD(7, rBX, rDX, 3072)
+	// Ah*Bl
+	TDP(0, 4, 6)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 6144)
+	TDP(2, 5, 6)
+	TLOAD(6, rBX, rDX, 4096)
+	TDP(3, 5, 7)
+	TLOAD(5, rSI, rDX, 7168)
+	TLOAD(7, rBX, rDX, 5120)
+	ADDQ $4096, SI
+	ADDQ $4096, BX
+	DECQ R9
+	JNZ  fstep
+	JMP  ftail
+
+fexact:
+	TLOAD(4, rSI, rDX, 0)
+	TLOAD(5, rSI, rDX, 1024)
+	TLOAD(6, rBX, rDX, 0)
+	TLOAD(7, rBX, rDX, 1024)
+
+fxstep:
+	// Ah*Bh
+	TDP(0, 4, 6)
+	TDP(2, 5, 6)
+	TLOAD(6, rBX, rDX, 2048)
+	TDP(1, 4, 7)
+	TDP(3, 5, 7)
+	TLOAD(7, rBX, rDX, 3072)
+	// Ah*Bl
+	TDP(0, 4, 6)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 4096)
+	TDP(2, 5, 6)
+	TLOAD(6, rBX, rDX, 4096)
+	TDP(3, 5, 7)
+	TLOAD(5, rSI, rDX, 5120)
+	TLOAD(7, rBX, rDX, 5120)
+	ADDQ $4096, SI
+	ADDQ $4096, BX
+	DECQ R9
+	JNZ  fxstep
+
+ftail:
+	MOVQ  oTAIL(DI), R9
+	TESTQ R9, R9
+	JZ    fstore
+	TLOAD(4, rSI, rDX, 0)
+	TLOAD(5, rSI, rDX, 1024)
+	TLOAD(6, rBX, rDX, 0)
+	TLOAD(7, rBX, rDX, 1024)
+
+ftstep:
+	TDP(0, 4, 6)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 2048)
+	TDP(2, 5, 6)
+	TLOAD(6, rBX, rDX, 2048)
+	TDP(3, 5, 7)
+	TLOAD(5, rSI, rDX, 3072)
+	TLOAD(7, rBX, rDX, 3072)
+	ADDQ $2048, SI
+	ADDQ $2048, BX
+	DECQ R9
+	JNZ  ftstep
+
+
+fstore:
+	CMPQ R10, $1
+	JNE  fcstore
+	CMPQ oLASTFULL(DI), $0
+	JNE  fcstore
+	MOVQ R11, AX
+	MOVL $128, CX
+	TSTORE(0, rAX, rCX, 0)
+	TSTORE(1, rAX, rCX, 64)
+	TSTORE(2, rAX, rCX, 2048)
+	TSTORE(3, rAX, rCX, 2112)
+	CMPQ oLAST(DI), $0
+	JE   next
+	JMP  epi
+
+fcstore:
+	MOVQ R8, AX
+	MOVQ oLDC(DI), CX
+	MOVQ CX, SI
+	SHLQ $4, SI
+	ADDQ AX, SI
+	TSTORE(0, rAX, rCX, 0)
+	TSTORE(1, rAX, rCX, 64)
+	TSTORE(2, rSI, rCX, 0)
+	TSTORE(3, rSI, rCX, 64)
+	JMP  next
+
+	// One A tile: a 16x32 block of C in accumulators 0 and 1.
+half:
+	CMPQ R10, $1
+	JNE  hc
+	CMPQ oLASTFULL(DI), $0
+	JNE  hc
+
+	// The last block, not whole: accumulators in the scratch.
+	CMPQ oFIRST(DI), $0
+	JE   htload
+	TILEZERO(0)
+	TILEZERO(1)
+	JMP  hgo
+
+htload:
+	MOVQ R11, AX
+	MOVL $128, CX
+	TLOAD(0, rAX, rCX, 0)
+	TLOAD(1, rAX, rCX, 64)
+	JMP  hgo
+
+	// A whole block: the accumulators live in C, which starts as beta*C.
+hc:
+	CMPQ oFIRST(DI), $0
+	JE   hcload
+	CMPQ oBETA0(DI), $0
+	JE   hscale
+	TILEZERO(0)
+	TILEZERO(1)
+	JMP  hgo
+
+hscale:
+	CMPQ oBETA1(DI), $0
+	JNE  hcload
+	CMPQ R10, oNBLK(DI)
+	JNE  hsnext
+	LEAQ (R8), AX
+	MOVQ R12, R9
+
+hsrow:
+	VMULPS  (AX), Z31, Z0
+	VMULPS  64(AX), Z31, Z1
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	ADDQ    oLDC(DI), AX
+	DECQ    R9
+	JNZ     hsrow
+
+	// Scale the next block now, while this one computes (unless it is
+	// the partial last block, whose epilogue applies beta).
+hsnext:
+	CMPQ R10, $1
+	JE   hcload
+	CMPQ R10, $2
+	JNE  hsdo
+	CMPQ oLASTFULL(DI), $0
+	JE   hcload
+
+hsdo:
+	LEAQ 128(R8), AX
+	MOVQ R12, R9
+
+hsnrow:
+	VMULPS  (AX), Z31, Z0
+	VMULPS  64(AX), Z31, Z1
+	VMOVUPS Z0, (AX)
+	VMOVUPS Z1, 64(AX)
+	ADDQ    oLDC(DI), AX
+	DECQ    R9
+	JNZ     hsnrow
+
+hcload:
+	MOVQ R8, AX
+	MOVQ oLDC(DI), CX
+	MOVQ CX, SI
+	SHLQ $4, SI
+	ADDQ AX, SI
+	TLOAD(0, rAX, rCX, 0)
+	TLOAD(1, rAX, rCX, 64)
+
+hgo:
+	MOVQ oA(DI), SI
+	MOVQ oSTEPS(DI), R9
+	TESTQ R9, R9
+	JZ    htail
+	CMPQ  oEXACT(DI), $0
+	JNE   hexact
+	TLOAD(4, rSI, rDX, 2048)
+	TLOAD(6, rBX, rDX, 0)
+	TLOAD(7, rBX, rDX, 1024)
+
+hstep:
+	TDP(0, 4, 6)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 0)
+	TDP(0, 4, 6)
+	TLOAD(6, rBX, rDX, 2048)
+	TDP(1, 4, 7)
+	TLOAD(7, rBX, rDX, 3072)
+	TDP(0, 4, 6)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 6144)
+	TLOAD(6, rBX, rDX, 4096)
+	TLOAD(7, rBX, rDX, 5120)
+	ADDQ $4096, SI
+	ADDQ $4096, BX
+	DECQ R9
+	JNZ  hstep
+	JMP  htail
+
+hexact:
+	TLOAD(4, rSI, rDX, 0)
+	TLOAD(6, rBX, rDX, 0)
+	TLOAD(7, rBX, rDX, 1024)
+
+hxstep:
+	TDP(0, 4, 6)
+	TLOAD(6, rBX, rDX, 2048)
+	TDP(1, 4, 7)
+	TLOAD(7, rBX, rDX, 3072)
+	TDP(0, 4, 6)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 4096)
+	TLOAD(6, rBX, rDX, 4096)
+	TLOAD(7, rBX, rDX, 5120)
+	ADDQ $4096, SI
+	ADDQ $4096, BX
+	DECQ R9
+	JNZ  hxstep
+
+htail:
+	MOVQ  oTAIL(DI), R9
+	TESTQ R9, R9
+	JZ    hstore
+	TLOAD(4, rSI, rDX, 0)
+	TLOAD(6, rBX, rDX, 0)
+	TLOAD(7, rBX, rDX, 1024)
+
+htstep:
+	TDP(0, 4, 6)
+	TLOAD(6, rBX, rDX, 2048)
+	TDP(1, 4, 7)
+	TLOAD(4, rSI, rDX, 2048)
+	TLOAD(7, rBX, rDX, 3072)
+	ADDQ $2048, SI
+	ADDQ $2048, BX
+	DECQ R9
+	JNZ  htstep
+
+
+hstore:
+	CMPQ R10, $1
+	JNE  hcstore
+	CMPQ oLASTFULL(DI), $0
+	JNE  hcstore
+	MOVQ R11, AX
+	MOVL $128, CX
+	TSTORE(0, rAX, rCX, 0)
+	TSTORE(1, rAX, rCX, 64)
+	CMPQ oLAST(DI), $0
+	JE   next
+	JMP  epi
+
+hcstore:
+	MOVQ R8, AX
+	MOVQ oLDC(DI), CX
+	MOVQ CX, SI
+	SHLQ $4, SI
+	ADDQ AX, SI
+	TSTORE(0, rAX, rCX, 0)
+	TSTORE(1, rAX, rCX, 64)
+	JMP  next
+
+	// C = alpha*acc + beta*C for the last, partial block.
+epi:
+	KMOVW oMASK0(DI), K1
+	KMOVW oMASK1(DI), K2
+	MOVQ R11, AX
+	MOVQ R8, CX
+	MOVQ R12, R9
+	CMPQ oBETA0(DI), $0
+	JNE  lezero
+lebeta:
+	VMULPS      (AX), Z30, Z0
+	VMULPS      64(AX), Z30, Z1
+	VMOVUPS.Z   (CX), K1, Z2
+	VMOVUPS.Z   64(CX), K2, Z3
+	VFMADD231PS Z2, Z31, Z0
+	VFMADD231PS Z3, Z31, Z1
+	VMOVUPS     Z0, K1, (CX)
+	VMOVUPS     Z1, K2, 64(CX)
+	ADDQ        $128, AX
+	ADDQ        oLDC(DI), CX
+	DECQ        R9
+	JNZ         lebeta
+	JMP         next
+lezero:
+	VMULPS  (AX), Z30, Z0
+	VMULPS  64(AX), Z30, Z1
+	VMOVUPS Z0, K1, (CX)
+	VMOVUPS Z1, K2, 64(CX)
+	ADDQ    $128, AX
+	ADDQ    oLDC(DI), CX
+	DECQ    R9
+	JNZ     lezero
+	JMP     next
+
+next:
+	ADDQ $128, R8
+	ADDQ $4096, R11
+	MOVQ R13, BX
+	ADDQ oBBLK(DI), BX
+	DECQ R10
+	JNZ  block
+
+	TILERELEASE
+	VZEROUPPER
+	RET
+
+// func amxConvRows(dst *uint16, src *float32, lda, rows, steps int, alpha float32) (inexact bool)
+//
+// Splits alpha times rows x (32*steps) float32 of src (lda bytes between rows) into
+// bf16 hi and lo parts in the packed A layout: step s of row r goes to
+// dst + s*4096 + r*64 (hi) and + 2048 (lo). Reports whether any lo part is
+// nonzero. lo is zero where hi is infinite (x - hi would be NaN).
+TEXT ·amxConvRows(SB), NOSPLIT, $0-49
+	VBROADCASTSS alpha+40(FP), Z9
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), R8
+	MOVQ rows+24(FP), R9
+	MOVQ steps+32(FP), R10
+	VPXORD Z8, Z8, Z8
+	TESTQ R9, R9
+	JZ    cdone
+	TESTQ R10, R10
+	JZ    cdone
+
+crow:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R10, CX
+
+cstep:
+	VMULPS         (AX), Z9, Z0
+	VMULPS         64(AX), Z9, Z1
+	VCVTNE2(2, 1, 0)
+	VPMOVZXWD      Y2, Z3
+	VPSLLD         $16, Z3, Z3
+	VEXTRACTI64X4  $1, Z2, Y4
+	VPMOVZXWD      Y4, Z4
+	VPSLLD         $16, Z4, Z4
+	VFPCLASSPSZ    $0x18, Z3, K3
+	VFPCLASSPSZ    $0x18, Z4, K4
+	KNOTW          K3, K3
+	KNOTW          K4, K4
+	VSUBPS.Z       Z3, Z0, K3, Z5
+	VSUBPS.Z       Z4, Z1, K4, Z6
+	VCVTNE2(7, 6, 5)
+	VMOVDQU16      Z2, (BX)
+	VMOVDQU16      Z7, 2048(BX)
+	VPORD          Z7, Z8, Z8
+	ADDQ           $128, AX
+	ADDQ           $4096, BX
+	DECQ           CX
+	JNZ            cstep
+
+	ADDQ R8, SI
+	ADDQ $64, DI
+	DECQ R9
+	JNZ  crow
+
+cdone:
+	VPTESTMD Z8, Z8, K1
+	KMOVW    K1, AX
+	TESTL    AX, AX
+	SETNE    inexact+48(FP)
+	VZEROUPPER
+	RET
+
+// Word indexes interleaving rows l (0-31) and l+1 (32-63) of a pair.
+DATA amxIdxLo<>+0(SB)/2, $0
+DATA amxIdxLo<>+2(SB)/2, $32
+DATA amxIdxLo<>+4(SB)/2, $1
+DATA amxIdxLo<>+6(SB)/2, $33
+DATA amxIdxLo<>+8(SB)/2, $2
+DATA amxIdxLo<>+10(SB)/2, $34
+DATA amxIdxLo<>+12(SB)/2, $3
+DATA amxIdxLo<>+14(SB)/2, $35
+DATA amxIdxLo<>+16(SB)/2, $4
+DATA amxIdxLo<>+18(SB)/2, $36
+DATA amxIdxLo<>+20(SB)/2, $5
+DATA amxIdxLo<>+22(SB)/2, $37
+DATA amxIdxLo<>+24(SB)/2, $6
+DATA amxIdxLo<>+26(SB)/2, $38
+DATA amxIdxLo<>+28(SB)/2, $7
+DATA amxIdxLo<>+30(SB)/2, $39
+DATA amxIdxLo<>+32(SB)/2, $8
+DATA amxIdxLo<>+34(SB)/2, $40
+DATA amxIdxLo<>+36(SB)/2, $9
+DATA amxIdxLo<>+38(SB)/2, $41
+DATA amxIdxLo<>+40(SB)/2, $10
+DATA amxIdxLo<>+42(SB)/2, $42
+DATA amxIdxLo<>+44(SB)/2, $11
+DATA amxIdxLo<>+46(SB)/2, $43
+DATA amxIdxLo<>+48(SB)/2, $12
+DATA amxIdxLo<>+50(SB)/2, $44
+DATA amxIdxLo<>+52(SB)/2, $13
+DATA amxIdxLo<>+54(SB)/2, $45
+DATA amxIdxLo<>+56(SB)/2, $14
+DATA amxIdxLo<>+58(SB)/2, $46
+DATA amxIdxLo<>+60(SB)/2, $15
+DATA amxIdxLo<>+62(SB)/2, $47
+GLOBL amxIdxLo<>(SB), RODATA|NOPTR, $64
+
+DATA amxIdxHi<>+0(SB)/2, $16
+DATA amxIdxHi<>+2(SB)/2, $48
+DATA amxIdxHi<>+4(SB)/2, $17
+DATA amxIdxHi<>+6(SB)/2, $49
+DATA amxIdxHi<>+8(SB)/2, $18
+DATA amxIdxHi<>+10(SB)/2, $50
+DATA amxIdxHi<>+12(SB)/2, $19
+DATA amxIdxHi<>+14(SB)/2, $51
+DATA amxIdxHi<>+16(SB)/2, $20
+DATA amxIdxHi<>+18(SB)/2, $52
+DATA amxIdxHi<>+20(SB)/2, $21
+DATA amxIdxHi<>+22(SB)/2, $53
+DATA amxIdxHi<>+24(SB)/2, $22
+DATA amxIdxHi<>+26(SB)/2, $54
+DATA amxIdxHi<>+28(SB)/2, $23
+DATA amxIdxHi<>+30(SB)/2, $55
+DATA amxIdxHi<>+32(SB)/2, $24
+DATA amxIdxHi<>+34(SB)/2, $56
+DATA amxIdxHi<>+36(SB)/2, $25
+DATA amxIdxHi<>+38(SB)/2, $57
+DATA amxIdxHi<>+40(SB)/2, $26
+DATA amxIdxHi<>+42(SB)/2, $58
+DATA amxIdxHi<>+44(SB)/2, $27
+DATA amxIdxHi<>+46(SB)/2, $59
+DATA amxIdxHi<>+48(SB)/2, $28
+DATA amxIdxHi<>+50(SB)/2, $60
+DATA amxIdxHi<>+52(SB)/2, $29
+DATA amxIdxHi<>+54(SB)/2, $61
+DATA amxIdxHi<>+56(SB)/2, $30
+DATA amxIdxHi<>+58(SB)/2, $62
+DATA amxIdxHi<>+60(SB)/2, $31
+DATA amxIdxHi<>+62(SB)/2, $63
+GLOBL amxIdxHi<>(SB), RODATA|NOPTR, $64
+
+// func amxConvCols(dst *uint16, src *float32, lda, steps int, scratch *uint32, alpha float32) (inexact bool)
+//
+// Splits alpha times columns 0-31 of rows 0 to 32*steps-1 of src (lda bytes apart)
+// into bf16 hi and lo parts in the packed A layout of op(A) = src^T: row l
+// of src is column l%32 of step l/32's 32x32 tiles. Two rows at a time,
+// their words interleaved into dwords, are written as rows of four 16x16
+// dword matrices in scratch (4 KiB): hi and lo, columns 0-15 and 16-31 of
+// src; each is then transposed in registers into the tiles. Reports
+// whether any lo part is nonzero.
+TEXT ·amxConvCols(SB), NOSPLIT, $0-49
+	MOVQ      dst+0(FP), DI
+	MOVQ      src+8(FP), SI
+	MOVQ      lda+16(FP), R8
+	MOVQ      steps+24(FP), CX
+	MOVQ      scratch+32(FP), BX
+	XORQ      R10, R10
+	TESTQ     CX, CX
+	JZ        tdone
+
+tstep:
+	VBROADCASTSS alpha+40(FP), Z9
+	VMOVDQU64 amxIdxLo<>(SB), Z20
+	VMOVDQU64 amxIdxHi<>(SB), Z21
+	VPXORD    Z8, Z8, Z8
+	XORQ      R9, R9
+
+tpair:
+	VMULPS (SI), Z9, Z0
+	VMULPS 64(SI), Z9, Z1
+	VMULPS (SI)(R8*1), Z9, Z2
+	VMULPS 64(SI)(R8*1), Z9, Z3
+	VCVTNE2(4, 1, 0)
+	VPMOVZXWD     Y4, Z14
+	VPSLLD        $16, Z14, Z14
+	VEXTRACTI64X4 $1, Z4, Y15
+	VPMOVZXWD     Y15, Z15
+	VPSLLD        $16, Z15, Z15
+	VFPCLASSPSZ   $0x18, Z14, K3
+	VFPCLASSPSZ   $0x18, Z15, K4
+	KNOTW         K3, K3
+	KNOTW         K4, K4
+	VSUBPS.Z      Z14, Z0, K3, Z12
+	VSUBPS.Z      Z15, Z1, K4, Z13
+	VCVTNE2(5, 13, 12)
+	VCVTNE2(6, 3, 2)
+	VPMOVZXWD     Y6, Z14
+	VPSLLD        $16, Z14, Z14
+	VEXTRACTI64X4 $1, Z6, Y15
+	VPMOVZXWD     Y15, Z15
+	VPSLLD        $16, Z15, Z15
+	VFPCLASSPSZ   $0x18, Z14, K3
+	VFPCLASSPSZ   $0x18, Z15, K4
+	KNOTW         K3, K3
+	KNOTW         K4, K4
+	VSUBPS.Z      Z14, Z2, K3, Z12
+	VSUBPS.Z      Z15, Z3, K4, Z13
+	VCVTNE2(7, 13, 12)
+	VPORD     Z5, Z8, Z8
+	VPORD     Z7, Z8, Z8
+	VMOVDQA64 Z20, Z10
+	VPERMI2W  Z6, Z4, Z10
+	VMOVDQA64 Z21, Z11
+	VPERMI2W  Z6, Z4, Z11
+	VMOVDQA64 Z20, Z12
+	VPERMI2W  Z7, Z5, Z12
+	VMOVDQA64 Z21, Z13
+	VPERMI2W  Z7, Z5, Z13
+	VMOVDQU32 Z10, (BX)(R9*1)
+	VMOVDQU32 Z11, 1024(BX)(R9*1)
+	VMOVDQU32 Z12, 2048(BX)(R9*1)
+	VMOVDQU32 Z13, 3072(BX)(R9*1)
+	LEAQ      (SI)(R8*2), SI
+	ADDQ      $64, R9
+	CMPQ      R9, $1024
+	JNE       tpair
+
+	VPTESTMD Z8, Z8, K1
+	KMOVW    K1, AX
+	ORL      AX, R10
+
+	VMOVDQU32 0(BX), Z0
+	VMOVDQU32 64(BX), Z1
+	VMOVDQU32 128(BX), Z2
+	VMOVDQU32 192(BX), Z3
+	VMOVDQU32 256(BX), Z4
+	VMOVDQU32 320(BX), Z5
+	VMOVDQU32 384(BX), Z6
+	VMOVDQU32 448(BX), Z7
+	VMOVDQU32 512(BX), Z8
+	VMOVDQU32 576(BX), Z9
+	VMOVDQU32 640(BX), Z10
+	VMOVDQU32 704(BX), Z11
+	VMOVDQU32 768(BX), Z12
+	VMOVDQU32 832(BX), Z13
+	VMOVDQU32 896(BX), Z14
+	VMOVDQU32 960(BX), Z15
+	VPUNPCKLDQ Z1, Z0, Z16
+	VPUNPCKHDQ Z1, Z0, Z17
+	VPUNPCKLDQ Z3, Z2, Z18
+	VPUNPCKHDQ Z3, Z2, Z19
+	VPUNPCKLDQ Z5, Z4, Z20
+	VPUNPCKHDQ Z5, Z4, Z21
+	VPUNPCKLDQ Z7, Z6, Z22
+	VPUNPCKHDQ Z7, Z6, Z23
+	VPUNPCKLDQ Z9, Z8, Z24
+	VPUNPCKHDQ Z9, Z8, Z25
+	VPUNPCKLDQ Z11, Z10, Z26
+	VPUNPCKHDQ Z11, Z10, Z27
+	VPUNPCKLDQ Z13, Z12, Z28
+	VPUNPCKHDQ Z13, Z12, Z29
+	VPUNPCKLDQ Z15, Z14, Z30
+	VPUNPCKHDQ Z15, Z14, Z31
+	VPUNPCKLQDQ Z18, Z16, Z0
+	VPUNPCKHQDQ Z18, Z16, Z1
+	VPUNPCKLQDQ Z19, Z17, Z2
+	VPUNPCKHQDQ Z19, Z17, Z3
+	VPUNPCKLQDQ Z22, Z20, Z4
+	VPUNPCKHQDQ Z22, Z20, Z5
+	VPUNPCKLQDQ Z23, Z21, Z6
+	VPUNPCKHQDQ Z23, Z21, Z7
+	VPUNPCKLQDQ Z26, Z24, Z8
+	VPUNPCKHQDQ Z26, Z24, Z9
+	VPUNPCKLQDQ Z27, Z25, Z10
+	VPUNPCKHQDQ Z27, Z25, Z11
+	VPUNPCKLQDQ Z30, Z28, Z12
+	VPUNPCKHQDQ Z30, Z28, Z13
+	VPUNPCKLQDQ Z31, Z29, Z14
+	VPUNPCKHQDQ Z31, Z29, Z15
+	VSHUFI32X4 $0x88, Z4, Z0, Z16
+	VSHUFI32X4 $0xdd, Z4, Z0, Z20
+	VSHUFI32X4 $0x88, Z12, Z8, Z24
+	VSHUFI32X4 $0xdd, Z12, Z8, Z28
+	VSHUFI32X4 $0x88, Z5, Z1, Z17
+	VSHUFI32X4 $0xdd, Z5, Z1, Z21
+	VSHUFI32X4 $0x88, Z13, Z9, Z25
+	VSHUFI32X4 $0xdd, Z13, Z9, Z29
+	VSHUFI32X4 $0x88, Z6, Z2, Z18
+	VSHUFI32X4 $0xdd, Z6, Z2, Z22
+	VSHUFI32X4 $0x88, Z14, Z10, Z26
+	VSHUFI32X4 $0xdd, Z14, Z10, Z30
+	VSHUFI32X4 $0x88, Z7, Z3, Z19
+	VSHUFI32X4 $0xdd, Z7, Z3, Z23
+	VSHUFI32X4 $0x88, Z15, Z11, Z27
+	VSHUFI32X4 $0xdd, Z15, Z11, Z31
+	VSHUFI32X4 $0x88, Z24, Z16, Z0
+	VSHUFI32X4 $0xdd, Z24, Z16, Z8
+	VSHUFI32X4 $0x88, Z25, Z17, Z1
+	VSHUFI32X4 $0xdd, Z25, Z17, Z9
+	VSHUFI32X4 $0x88, Z26, Z18, Z2
+	VSHUFI32X4 $0xdd, Z26, Z18, Z10
+	VSHUFI32X4 $0x88, Z27, Z19, Z3
+	VSHUFI32X4 $0xdd, Z27, Z19, Z11
+	VSHUFI32X4 $0x88, Z28, Z20, Z4
+	VSHUFI32X4 $0xdd, Z28, Z20, Z12
+	VSHUFI32X4 $0x88, Z29, Z21, Z5
+	VSHUFI32X4 $0xdd, Z29, Z21, Z13
+	VSHUFI32X4 $0x88, Z30, Z22, Z6
+	VSHUFI32X4 $0xdd, Z30, Z22, Z14
+	VSHUFI32X4 $0x88, Z31, Z23, Z7
+	VSHUFI32X4 $0xdd, Z31, Z23, Z15
+	VMOVDQU32 Z0, 0(DI)
+	VMOVDQU32 Z1, 64(DI)
+	VMOVDQU32 Z2, 128(DI)
+	VMOVDQU32 Z3, 192(DI)
+	VMOVDQU32 Z4, 256(DI)
+	VMOVDQU32 Z5, 320(DI)
+	VMOVDQU32 Z6, 384(DI)
+	VMOVDQU32 Z7, 448(DI)
+	VMOVDQU32 Z8, 512(DI)
+	VMOVDQU32 Z9, 576(DI)
+	VMOVDQU32 Z10, 640(DI)
+	VMOVDQU32 Z11, 704(DI)
+	VMOVDQU32 Z12, 768(DI)
+	VMOVDQU32 Z13, 832(DI)
+	VMOVDQU32 Z14, 896(DI)
+	VMOVDQU32 Z15, 960(DI)
+	VMOVDQU32 1024(BX), Z0
+	VMOVDQU32 1088(BX), Z1
+	VMOVDQU32 1152(BX), Z2
+	VMOVDQU32 1216(BX), Z3
+	VMOVDQU32 1280(BX), Z4
+	VMOVDQU32 1344(BX), Z5
+	VMOVDQU32 1408(BX), Z6
+	VMOVDQU32 1472(BX), Z7
+	VMOVDQU32 1536(BX), Z8
+	VMOVDQU32 1600(BX), Z9
+	VMOVDQU32 1664(BX), Z10
+	VMOVDQU32 1728(BX), Z11
+	VMOVDQU32 1792(BX), Z12
+	VMOVDQU32 1856(BX), Z13
+	VMOVDQU32 1920(BX), Z14
+	VMOVDQU32 1984(BX), Z15
+	VPUNPCKLDQ Z1, Z0, Z16
+	VPUNPCKHDQ Z1, Z0, Z17
+	VPUNPCKLDQ Z3, Z2, Z18
+	VPUNPCKHDQ Z3, Z2, Z19
+	VPUNPCKLDQ Z5, Z4, Z20
+	VPUNPCKHDQ Z5, Z4, Z21
+	VPUNPCKLDQ Z7, Z6, Z22
+	VPUNPCKHDQ Z7, Z6, Z23
+	VPUNPCKLDQ Z9, Z8, Z24
+	VPUNPCKHDQ Z9, Z8, Z25
+	VPUNPCKLDQ Z11, Z10, Z26
+	VPUNPCKHDQ Z11, Z10, Z27
+	VPUNPCKLDQ Z13, Z12, Z28
+	VPUNPCKHDQ Z13, Z12, Z29
+	VPUNPCKLDQ Z15, Z14, Z30
+	VPUNPCKHDQ Z15, Z14, Z31
+	VPUNPCKLQDQ Z18, Z16, Z0
+	VPUNPCKHQDQ Z18, Z16, Z1
+	VPUNPCKLQDQ Z19, Z17, Z2
+	VPUNPCKHQDQ Z19, Z17, Z3
+	VPUNPCKLQDQ Z22, Z20, Z4
+	VPUNPCKHQDQ Z22, Z20, Z5
+	VPUNPCKLQDQ Z23, Z21, Z6
+	VPUNPCKHQDQ Z23, Z21, Z7
+	VPUNPCKLQDQ Z26, Z24, Z8
+	VPUNPCKHQDQ Z26, Z24, Z9
+	VPUNPCKLQDQ Z27, Z25, Z10
+	VPUNPCKHQDQ Z27, Z25, Z11
+	VPUNPCKLQDQ Z30, Z28, Z12
+	VPUNPCKHQDQ Z30, Z28, Z13
+	VPUNPCKLQDQ Z31, Z29, Z14
+	VPUNPCKHQDQ Z31, Z29, Z15
+	VSHUFI32X4 $0x88, Z4, Z0, Z16
+	VSHUFI32X4 $0xdd, Z4, Z0, Z20
+	VSHUFI32X4 $0x88, Z12, Z8, Z24
+	VSHUFI32X4 $0xdd, Z12, Z8, Z28
+	VSHUFI32X4 $0x88, Z5, Z1, Z17
+	VSHUFI32X4 $0xdd, Z5, Z1, Z21
+	VSHUFI32X4 $0x88, Z13, Z9, Z25
+	VSHUFI32X4 $0xdd, Z13, Z9, Z29
+	VSHUFI32X4 $0x88, Z6, Z2, Z18
+	VSHUFI32X4 $0xdd, Z6, Z2, Z22
+	VSHUFI32X4 $0x88, Z14, Z10, Z26
+	VSHUFI32X4 $0xdd, Z14, Z10, Z30
+	VSHUFI32X4 $0x88, Z7, Z3, Z19
+	VSHUFI32X4 $0xdd, Z7, Z3, Z23
+	VSHUFI32X4 $0x88, Z15, Z11, Z27
+	VSHUFI32X4 $0xdd, Z15, Z11, Z31
+	VSHUFI32X4 $0x88, Z24, Z16, Z0
+	VSHUFI32X4 $0xdd, Z24, Z16, Z8
+	VSHUFI32X4 $0x88, Z25, Z17, Z1
+	VSHUFI32X4 $0xdd, Z25, Z17, Z9
+	VSHUFI32X4 $0x88, Z26, Z18, Z2
+	VSHUFI32X4 $0xdd, Z26, Z18, Z10
+	VSHUFI32X4 $0x88, Z27, Z19, Z3
+	VSHUFI32X4 $0xdd, Z27, Z19, Z11
+	VSHUFI32X4 $0x88, Z28, Z20, Z4
+	VSHUFI32X4 $0xdd, Z28, Z20, Z12
+	VSHUFI32X4 $0x88, Z29, Z21, Z5
+	VSHUFI32X4 $0xdd, Z29, Z21, Z13
+	VSHUFI32X4 $0x88, Z30, Z22, Z6
+	VSHUFI32X4 $0xdd, Z30, Z22, Z14
+	VSHUFI32X4 $0x88, Z31, Z23, Z7
+	VSHUFI32X4 $0xdd, Z31, Z23, Z15
+	VMOVDQU32 Z0, 1024(DI)
+	VMOVDQU32 Z1, 1088(DI)
+	VMOVDQU32 Z2, 1152(DI)
+	VMOVDQU32 Z3, 1216(DI)
+	VMOVDQU32 Z4, 1280(DI)
+	VMOVDQU32 Z5, 1344(DI)
+	VMOVDQU32 Z6, 1408(DI)
+	VMOVDQU32 Z7, 1472(DI)
+	VMOVDQU32 Z8, 1536(DI)
+	VMOVDQU32 Z9, 1600(DI)
+	VMOVDQU32 Z10, 1664(DI)
+	VMOVDQU32 Z11, 1728(DI)
+	VMOVDQU32 Z12, 1792(DI)
+	VMOVDQU32 Z13, 1856(DI)
+	VMOVDQU32 Z14, 1920(DI)
+	VMOVDQU32 Z15, 1984(DI)
+	VMOVDQU32 2048(BX), Z0
+	VMOVDQU32 2112(BX), Z1
+	VMOVDQU32 2176(BX), Z2
+	VMOVDQU32 2240(BX), Z3
+	VMOVDQU32 2304(BX), Z4
+	VMOVDQU32 2368(BX), Z5
+	VMOVDQU32 2432(BX), Z6
+	VMOVDQU32 2496(BX), Z7
+	VMOVDQU32 2560(BX), Z8
+	VMOVDQU32 2624(BX), Z9
+	VMOVDQU32 2688(BX), Z10
+	VMOVDQU32 2752(BX), Z11
+	VMOVDQU32 2816(BX), Z12
+	VMOVDQU32 2880(BX), Z13
+	VMOVDQU32 2944(BX), Z14
+	VMOVDQU32 3008(BX), Z15
+	VPUNPCKLDQ Z1, Z0, Z16
+	VPUNPCKHDQ Z1, Z0, Z17
+	VPUNPCKLDQ Z3, Z2, Z18
+	VPUNPCKHDQ Z3, Z2, Z19
+	VPUNPCKLDQ Z5, Z4, Z20
+	VPUNPCKHDQ Z5, Z4, Z21
+	VPUNPCKLDQ Z7, Z6, Z22
+	VPUNPCKHDQ Z7, Z6, Z23
+	VPUNPCKLDQ Z9, Z8, Z24
+	VPUNPCKHDQ Z9, Z8, Z25
+	VPUNPCKLDQ Z11, Z10, Z26
+	VPUNPCKHDQ Z11, Z10, Z27
+	VPUNPCKLDQ Z13, Z12, Z28
+	VPUNPCKHDQ Z13, Z12, Z29
+	VPUNPCKLDQ Z15, Z14, Z30
+	VPUNPCKHDQ Z15, Z14, Z31
+	VPUNPCKLQDQ Z18, Z16, Z0
+	VPUNPCKHQDQ Z18, Z16, Z1
+	VPUNPCKLQDQ Z19, Z17, Z2
+	VPUNPCKHQDQ Z19, Z17, Z3
+	VPUNPCKLQDQ Z22, Z20, Z4
+	VPUNPCKHQDQ Z22, Z20, Z5
+	VPUNPCKLQDQ Z23, Z21, Z6
+	VPUNPCKHQDQ Z23, Z21, Z7
+	VPUNPCKLQDQ Z26, Z24, Z8
+	VPUNPCKHQDQ Z26, Z24, Z9
+	VPUNPCKLQDQ Z27, Z25, Z10
+	VPUNPCKHQDQ Z27, Z25, Z11
+	VPUNPCKLQDQ Z30, Z28, Z12
+	VPUNPCKHQDQ Z30, Z28, Z13
+	VPUNPCKLQDQ Z31, Z29, Z14
+	VPUNPCKHQDQ Z31, Z29, Z15
+	VSHUFI32X4 $0x88, Z4, Z0, Z16
+	VSHUFI32X4 $0xdd, Z4, Z0, Z20
+	VSHUFI32X4 $0x88, Z12, Z8, Z24
+	VSHUFI32X4 $0xdd, Z12, Z8, Z28
+	VSHUFI32X4 $0x88, Z5, Z1, Z17
+	VSHUFI32X4 $0xdd, Z5, Z1, Z21
+	VSHUFI32X4 $0x88, Z13, Z9, Z25
+	VSHUFI32X4 $0xdd, Z13, Z9, Z29
+	VSHUFI32X4 $0x88, Z6, Z2, Z18
+	VSHUFI32X4 $0xdd, Z6, Z2, Z22
+	VSHUFI32X4 $0x88, Z14, Z10, Z26
+	VSHUFI32X4 $0xdd, Z14, Z10, Z30
+	VSHUFI32X4 $0x88, Z7, Z3, Z19
+	VSHUFI32X4 $0xdd, Z7, Z3, Z23
+	VSHUFI32X4 $0x88, Z15, Z11, Z27
+	VSHUFI32X4 $0xdd, Z15, Z11, Z31
+	VSHUFI32X4 $0x88, Z24, Z16, Z0
+	VSHUFI32X4 $0xdd, Z24, Z16, Z8
+	VSHUFI32X4 $0x88, Z25, Z17, Z1
+	VSHUFI32X4 $0xdd, Z25, Z17, Z9
+	VSHUFI32X4 $0x88, Z26, Z18, Z2
+	VSHUFI32X4 $0xdd, Z26, Z18, Z10
+	VSHUFI32X4 $0x88, Z27, Z19, Z3
+	VSHUFI32X4 $0xdd, Z27, Z19, Z11
+	VSHUFI32X4 $0x88, Z28, Z20, Z4
+	VSHUFI32X4 $0xdd, Z28, Z20, Z12
+	VSHUFI32X4 $0x88, Z29, Z21, Z5
+	VSHUFI32X4 $0xdd, Z29, Z21, Z13
+	VSHUFI32X4 $0x88, Z30, Z22, Z6
+	VSHUFI32X4 $0xdd, Z30, Z22, Z14
+	VSHUFI32X4 $0x88, Z31, Z23, Z7
+	VSHUFI32X4 $0xdd, Z31, Z23, Z15
+	VMOVDQU32 Z0, 2048(DI)
+	VMOVDQU32 Z1, 2112(DI)
+	VMOVDQU32 Z2, 2176(DI)
+	VMOVDQU32 Z3, 2240(DI)
+	VMOVDQU32 Z4, 2304(DI)
+	VMOVDQU32 Z5, 2368(DI)
+	VMOVDQU32 Z6, 2432(DI)
+	VMOVDQU32 Z7, 2496(DI)
+	VMOVDQU32 Z8, 2560(DI)
+	VMOVDQU32 Z9, 2624(DI)
+	VMOVDQU32 Z10, 2688(DI)
+	VMOVDQU32 Z11, 2752(DI)
+	VMOVDQU32 Z12, 2816(DI)
+	VMOVDQU32 Z13, 2880(DI)
+	VMOVDQU32 Z14, 2944(DI)
+	VMOVDQU32 Z15, 3008(DI)
+	VMOVDQU32 3072(BX), Z0
+	VMOVDQU32 3136(BX), Z1
+	VMOVDQU32 3200(BX), Z2
+	VMOVDQU32 3264(BX), Z3
+	VMOVDQU32 3328(BX), Z4
+	VMOVDQU32 3392(BX), Z5
+	VMOVDQU32 3456(BX), Z6
+	VMOVDQU32 3520(BX), Z7
+	VMOVDQU32 3584(BX), Z8
+	VMOVDQU32 3648(BX), Z9
+	VMOVDQU32 3712(BX), Z10
+	VMOVDQU32 3776(BX), Z11
+	VMOVDQU32 3840(BX), Z12
+	VMOVDQU32 3904(BX), Z13
+	VMOVDQU32 3968(BX), Z14
+	VMOVDQU32 4032(BX), Z15
+	VPUNPCKLDQ Z1, Z0, Z16
+	VPUNPCKHDQ Z1, Z0, Z17
+	VPUNPCKLDQ Z3, Z2, Z18
+	VPUNPCKHDQ Z3, Z2, Z19
+	VPUNPCKLDQ Z5, Z4, Z20
+	VPUNPCKHDQ Z5, Z4, Z21
+	VPUNPCKLDQ Z7, Z6, Z22
+	VPUNPCKHDQ Z7, Z6, Z23
+	VPUNPCKLDQ Z9, Z8, Z24
+	VPUNPCKHDQ Z9, Z8, Z25
+	VPUNPCKLDQ Z11, Z10, Z26
+	VPUNPCKHDQ Z11, Z10, Z27
+	VPUNPCKLDQ Z13, Z12, Z28
+	VPUNPCKHDQ Z13, Z12, Z29
+	VPUNPCKLDQ Z15, Z14, Z30
+	VPUNPCKHDQ Z15, Z14, Z31
+	VPUNPCKLQDQ Z18, Z16, Z0
+	VPUNPCKHQDQ Z18, Z16, Z1
+	VPUNPCKLQDQ Z19, Z17, Z2
+	VPUNPCKHQDQ Z19, Z17, Z3
+	VPUNPCKLQDQ Z22, Z20, Z4
+	VPUNPCKHQDQ Z22, Z20, Z5
+	VPUNPCKLQDQ Z23, Z21, Z6
+	VPUNPCKHQDQ Z23, Z21, Z7
+	VPUNPCKLQDQ Z26, Z24, Z8
+	VPUNPCKHQDQ Z26, Z24, Z9
+	VPUNPCKLQDQ Z27, Z25, Z10
+	VPUNPCKHQDQ Z27, Z25, Z11
+	VPUNPCKLQDQ Z30, Z28, Z12
+	VPUNPCKHQDQ Z30, Z28, Z13
+	VPUNPCKLQDQ Z31, Z29, Z14
+	VPUNPCKHQDQ Z31, Z29, Z15
+	VSHUFI32X4 $0x88, Z4, Z0, Z16
+	VSHUFI32X4 $0xdd, Z4, Z0, Z20
+	VSHUFI32X4 $0x88, Z12, Z8, Z24
+	VSHUFI32X4 $0xdd, Z12, Z8, Z28
+	VSHUFI32X4 $0x88, Z5, Z1, Z17
+	VSHUFI32X4 $0xdd, Z5, Z1, Z21
+	VSHUFI32X4 $0x88, Z13, Z9, Z25
+	VSHUFI32X4 $0xdd, Z13, Z9, Z29
+	VSHUFI32X4 $0x88, Z6, Z2, Z18
+	VSHUFI32X4 $0xdd, Z6, Z2, Z22
+	VSHUFI32X4 $0x88, Z14, Z10, Z26
+	VSHUFI32X4 $0xdd, Z14, Z10, Z30
+	VSHUFI32X4 $0x88, Z7, Z3, Z19
+	VSHUFI32X4 $0xdd, Z7, Z3, Z23
+	VSHUFI32X4 $0x88, Z15, Z11, Z27
+	VSHUFI32X4 $0xdd, Z15, Z11, Z31
+	VSHUFI32X4 $0x88, Z24, Z16, Z0
+	VSHUFI32X4 $0xdd, Z24, Z16, Z8
+	VSHUFI32X4 $0x88, Z25, Z17, Z1
+	VSHUFI32X4 $0xdd, Z25, Z17, Z9
+	VSHUFI32X4 $0x88, Z26, Z18, Z2
+	VSHUFI32X4 $0xdd, Z26, Z18, Z10
+	VSHUFI32X4 $0x88, Z27, Z19, Z3
+	VSHUFI32X4 $0xdd, Z27, Z19, Z11
+	VSHUFI32X4 $0x88, Z28, Z20, Z4
+	VSHUFI32X4 $0xdd, Z28, Z20, Z12
+	VSHUFI32X4 $0x88, Z29, Z21, Z5
+	VSHUFI32X4 $0xdd, Z29, Z21, Z13
+	VSHUFI32X4 $0x88, Z30, Z22, Z6
+	VSHUFI32X4 $0xdd, Z30, Z22, Z14
+	VSHUFI32X4 $0x88, Z31, Z23, Z7
+	VSHUFI32X4 $0xdd, Z31, Z23, Z15
+	VMOVDQU32 Z0, 3072(DI)
+	VMOVDQU32 Z1, 3136(DI)
+	VMOVDQU32 Z2, 3200(DI)
+	VMOVDQU32 Z3, 3264(DI)
+	VMOVDQU32 Z4, 3328(DI)
+	VMOVDQU32 Z5, 3392(DI)
+	VMOVDQU32 Z6, 3456(DI)
+	VMOVDQU32 Z7, 3520(DI)
+	VMOVDQU32 Z8, 3584(DI)
+	VMOVDQU32 Z9, 3648(DI)
+	VMOVDQU32 Z10, 3712(DI)
+	VMOVDQU32 Z11, 3776(DI)
+	VMOVDQU32 Z12, 3840(DI)
+	VMOVDQU32 Z13, 3904(DI)
+	VMOVDQU32 Z14, 3968(DI)
+	VMOVDQU32 Z15, 4032(DI)
+	ADDQ $4096, DI
+	DECQ CX
+	JNZ  tstep
+
+tdone:
+	TESTL R10, R10
+	SETNE inexact+48(FP)
+	VZEROUPPER
+	RET
+
+// func amxPackPairs(dst *uint16, src *float32, lds, nblk, bblk int, mask uint32)
+//
+// Packs rows k and k+1 (k even, lds bytes apart) of a non-transposed B
+// into their tile row of every column block: dst is that row in block 0,
+// bblk bytes between blocks. The words of the two rows are interleaved
+// into dwords (the VNNI pairs); hi parts of columns 0-15 go to dst, 16-31
+// to dst+1024, lo parts to dst+2048 and dst+3072. mask selects the last
+// block's columns (bits 0-15 and 16-31); the others are read as zero.
+TEXT ·amxPackPairs(SB), NOSPLIT, $0-44
+	MOVQ      dst+0(FP), DI
+	MOVQ      src+8(FP), SI
+	MOVQ      lds+16(FP), R8
+	MOVQ      nblk+24(FP), CX
+	MOVQ      bblk+32(FP), R10
+	VMOVDQU64 amxIdxLo<>(SB), Z20
+	VMOVDQU64 amxIdxHi<>(SB), Z21
+	MOVL      $0xFFFF, AX
+	KMOVW     AX, K1
+	KMOVW     AX, K2
+	TESTQ     CX, CX
+	JZ        ppdone
+
+ppblk:
+	CMPQ  CX, $1
+	JNE   ppload
+	MOVL  mask+40(FP), AX
+	KMOVW AX, K1
+	SHRL  $16, AX
+	KMOVW AX, K2
+
+ppload:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS.Z (SI)(R8*1), K1, Z2
+	VMOVUPS.Z 64(SI)(R8*1), K2, Z3
+	VCVTNE2(4, 1, 0)
+	VPMOVZXWD     Y4, Z14
+	VPSLLD        $16, Z14, Z14
+	VEXTRACTI64X4 $1, Z4, Y15
+	VPMOVZXWD     Y15, Z15
+	VPSLLD        $16, Z15, Z15
+	VFPCLASSPSZ   $0x18, Z14, K3
+	VFPCLASSPSZ   $0x18, Z15, K4
+	KNOTW         K3, K3
+	KNOTW         K4, K4
+	VSUBPS.Z      Z14, Z0, K3, Z12
+	VSUBPS.Z      Z15, Z1, K4, Z13
+	VCVTNE2(5, 13, 12)
+	VCVTNE2(6, 3, 2)
+	VPMOVZXWD     Y6, Z14
+	VPSLLD        $16, Z14, Z14
+	VEXTRACTI64X4 $1, Z6, Y15
+	VPMOVZXWD     Y15, Z15
+	VPSLLD        $16, Z15, Z15
+	VFPCLASSPSZ   $0x18, Z14, K3
+	VFPCLASSPSZ   $0x18, Z15, K4
+	KNOTW         K3, K3
+	KNOTW         K4, K4
+	VSUBPS.Z      Z14, Z2, K3, Z12
+	VSUBPS.Z      Z15, Z3, K4, Z13
+	VCVTNE2(7, 13, 12)
+	VMOVDQA64 Z20, Z10
+	VPERMI2W  Z6, Z4, Z10
+	VMOVDQA64 Z21, Z11
+	VPERMI2W  Z6, Z4, Z11
+	VMOVDQA64 Z20, Z12
+	VPERMI2W  Z7, Z5, Z12
+	VMOVDQA64 Z21, Z13
+	VPERMI2W  Z7, Z5, Z13
+	VMOVDQU32 Z10, (DI)
+	VMOVDQU32 Z11, 1024(DI)
+	VMOVDQU32 Z12, 2048(DI)
+	VMOVDQU32 Z13, 3072(DI)
+	ADDQ      $128, SI
+	ADDQ      R10, DI
+	DECQ      CX
+	JNZ       ppblk
+
+ppdone:
+	VZEROUPPER
+	RET
+
+// func amxPackT(dst *uint16, src *float32, lds, steps int, scratch *uint32)
+//
+// Packs 16 rows of a transposed B (columns c..c+15 of op(B), lds bytes
+// apart) over the main K steps into the 16-column tiles at dst, 4096 bytes
+// a step (hi, then lo at +2048). Each row's 32 words of a step are 16
+// dwords, the VNNI pairs of one column: the 16x16 dword matrix of a step
+// is transposed through 2 KiB of scratch.
+TEXT ·amxPackT(SB), NOSPLIT, $0-40
+	MOVQ  dst+0(FP), DI
+	MOVQ  src+8(FP), SI
+	MOVQ  lds+16(FP), R8
+	MOVQ  steps+24(FP), CX
+	MOVQ  scratch+32(FP), BX
+	TESTQ CX, CX
+	JZ    ptdone
+
+ptstep:
+	MOVQ SI, AX
+	XORQ R9, R9
+
+ptrow:
+	VMOVUPS (AX), Z0
+	VMOVUPS 64(AX), Z1
+	VCVTNE2(4, 1, 0)
+	VPMOVZXWD     Y4, Z14
+	VPSLLD        $16, Z14, Z14
+	VEXTRACTI64X4 $1, Z4, Y15
+	VPMOVZXWD     Y15, Z15
+	VPSLLD        $16, Z15, Z15
+	VFPCLASSPSZ   $0x18, Z14, K3
+	VFPCLASSPSZ   $0x18, Z15, K4
+	KNOTW         K3, K3
+	KNOTW         K4, K4
+	VSUBPS.Z      Z14, Z0, K3, Z12
+	VSUBPS.Z      Z15, Z1, K4, Z13
+	VCVTNE2(5, 13, 12)
+	VMOVDQU32 Z4, (BX)(R9*1)
+	VMOVDQU32 Z5, 1024(BX)(R9*1)
+	ADDQ      R8, AX
+	ADDQ      $64, R9
+	CMPQ      R9, $1024
+	JNE       ptrow
+
+	VMOVDQU32 0(BX), Z0
+	VMOVDQU32 64(BX), Z1
+	VMOVDQU32 128(BX), Z2
+	VMOVDQU32 192(BX), Z3
+	VMOVDQU32 256(BX), Z4
+	VMOVDQU32 320(BX), Z5
+	VMOVDQU32 384(BX), Z6
+	VMOVDQU32 448(BX), Z7
+	VMOVDQU32 512(BX), Z8
+	VMOVDQU32 576(BX), Z9
+	VMOVDQU32 640(BX), Z10
+	VMOVDQU32 704(BX), Z11
+	VMOVDQU32 768(BX), Z12
+	VMOVDQU32 832(BX), Z13
+	VMOVDQU32 896(BX), Z14
+	VMOVDQU32 960(BX), Z15
+	VPUNPCKLDQ Z1, Z0, Z16
+	VPUNPCKHDQ Z1, Z0, Z17
+	VPUNPCKLDQ Z3, Z2, Z18
+	VPUNPCKHDQ Z3, Z2, Z19
+	VPUNPCKLDQ Z5, Z4, Z20
+	VPUNPCKHDQ Z5, Z4, Z21
+	VPUNPCKLDQ Z7, Z6, Z22
+	VPUNPCKHDQ Z7, Z6, Z23
+	VPUNPCKLDQ Z9, Z8, Z24
+	VPUNPCKHDQ Z9, Z8, Z25
+	VPUNPCKLDQ Z11, Z10, Z26
+	VPUNPCKHDQ Z11, Z10, Z27
+	VPUNPCKLDQ Z13, Z12, Z28
+	VPUNPCKHDQ Z13, Z12, Z29
+	VPUNPCKLDQ Z15, Z14, Z30
+	VPUNPCKHDQ Z15, Z14, Z31
+	VPUNPCKLQDQ Z18, Z16, Z0
+	VPUNPCKHQDQ Z18, Z16, Z1
+	VPUNPCKLQDQ Z19, Z17, Z2
+	VPUNPCKHQDQ Z19, Z17, Z3
+	VPUNPCKLQDQ Z22, Z20, Z4
+	VPUNPCKHQDQ Z22, Z20, Z5
+	VPUNPCKLQDQ Z23, Z21, Z6
+	VPUNPCKHQDQ Z23, Z21, Z7
+	VPUNPCKLQDQ Z26, Z24, Z8
+	VPUNPCKHQDQ Z26, Z24, Z9
+	VPUNPCKLQDQ Z27, Z25, Z10
+	VPUNPCKHQDQ Z27, Z25, Z11
+	VPUNPCKLQDQ Z30, Z28, Z12
+	VPUNPCKHQDQ Z30, Z28, Z13
+	VPUNPCKLQDQ Z31, Z29, Z14
+	VPUNPCKHQDQ Z31, Z29, Z15
+	VSHUFI32X4 $0x88, Z4, Z0, Z16
+	VSHUFI32X4 $0xdd, Z4, Z0, Z20
+	VSHUFI32X4 $0x88, Z12, Z8, Z24
+	VSHUFI32X4 $0xdd, Z12, Z8, Z28
+	VSHUFI32X4 $0x88, Z5, Z1, Z17
+	VSHUFI32X4 $0xdd, Z5, Z1, Z21
+	VSHUFI32X4 $0x88, Z13, Z9, Z25
+	VSHUFI32X4 $0xdd, Z13, Z9, Z29
+	VSHUFI32X4 $0x88, Z6, Z2, Z18
+	VSHUFI32X4 $0xdd, Z6, Z2, Z22
+	VSHUFI32X4 $0x88, Z14, Z10, Z26
+	VSHUFI32X4 $0xdd, Z14, Z10, Z30
+	VSHUFI32X4 $0x88, Z7, Z3, Z19
+	VSHUFI32X4 $0xdd, Z7, Z3, Z23
+	VSHUFI32X4 $0x88, Z15, Z11, Z27
+	VSHUFI32X4 $0xdd, Z15, Z11, Z31
+	VSHUFI32X4 $0x88, Z24, Z16, Z0
+	VSHUFI32X4 $0xdd, Z24, Z16, Z8
+	VSHUFI32X4 $0x88, Z25, Z17, Z1
+	VSHUFI32X4 $0xdd, Z25, Z17, Z9
+	VSHUFI32X4 $0x88, Z26, Z18, Z2
+	VSHUFI32X4 $0xdd, Z26, Z18, Z10
+	VSHUFI32X4 $0x88, Z27, Z19, Z3
+	VSHUFI32X4 $0xdd, Z27, Z19, Z11
+	VSHUFI32X4 $0x88, Z28, Z20, Z4
+	VSHUFI32X4 $0xdd, Z28, Z20, Z12
+	VSHUFI32X4 $0x88, Z29, Z21, Z5
+	VSHUFI32X4 $0xdd, Z29, Z21, Z13
+	VSHUFI32X4 $0x88, Z30, Z22, Z6
+	VSHUFI32X4 $0xdd, Z30, Z22, Z14
+	VSHUFI32X4 $0x88, Z31, Z23, Z7
+	VSHUFI32X4 $0xdd, Z31, Z23, Z15
+	VMOVDQU32 Z0, 0(DI)
+	VMOVDQU32 Z1, 64(DI)
+	VMOVDQU32 Z2, 128(DI)
+	VMOVDQU32 Z3, 192(DI)
+	VMOVDQU32 Z4, 256(DI)
+	VMOVDQU32 Z5, 320(DI)
+	VMOVDQU32 Z6, 384(DI)
+	VMOVDQU32 Z7, 448(DI)
+	VMOVDQU32 Z8, 512(DI)
+	VMOVDQU32 Z9, 576(DI)
+	VMOVDQU32 Z10, 640(DI)
+	VMOVDQU32 Z11, 704(DI)
+	VMOVDQU32 Z12, 768(DI)
+	VMOVDQU32 Z13, 832(DI)
+	VMOVDQU32 Z14, 896(DI)
+	VMOVDQU32 Z15, 960(DI)
+	VMOVDQU32 1024(BX), Z0
+	VMOVDQU32 1088(BX), Z1
+	VMOVDQU32 1152(BX), Z2
+	VMOVDQU32 1216(BX), Z3
+	VMOVDQU32 1280(BX), Z4
+	VMOVDQU32 1344(BX), Z5
+	VMOVDQU32 1408(BX), Z6
+	VMOVDQU32 1472(BX), Z7
+	VMOVDQU32 1536(BX), Z8
+	VMOVDQU32 1600(BX), Z9
+	VMOVDQU32 1664(BX), Z10
+	VMOVDQU32 1728(BX), Z11
+	VMOVDQU32 1792(BX), Z12
+	VMOVDQU32 1856(BX), Z13
+	VMOVDQU32 1920(BX), Z14
+	VMOVDQU32 1984(BX), Z15
+	VPUNPCKLDQ Z1, Z0, Z16
+	VPUNPCKHDQ Z1, Z0, Z17
+	VPUNPCKLDQ Z3, Z2, Z18
+	VPUNPCKHDQ Z3, Z2, Z19
+	VPUNPCKLDQ Z5, Z4, Z20
+	VPUNPCKHDQ Z5, Z4, Z21
+	VPUNPCKLDQ Z7, Z6, Z22
+	VPUNPCKHDQ Z7, Z6, Z23
+	VPUNPCKLDQ Z9, Z8, Z24
+	VPUNPCKHDQ Z9, Z8, Z25
+	VPUNPCKLDQ Z11, Z10, Z26
+	VPUNPCKHDQ Z11, Z10, Z27
+	VPUNPCKLDQ Z13, Z12, Z28
+	VPUNPCKHDQ Z13, Z12, Z29
+	VPUNPCKLDQ Z15, Z14, Z30
+	VPUNPCKHDQ Z15, Z14, Z31
+	VPUNPCKLQDQ Z18, Z16, Z0
+	VPUNPCKHQDQ Z18, Z16, Z1
+	VPUNPCKLQDQ Z19, Z17, Z2
+	VPUNPCKHQDQ Z19, Z17, Z3
+	VPUNPCKLQDQ Z22, Z20, Z4
+	VPUNPCKHQDQ Z22, Z20, Z5
+	VPUNPCKLQDQ Z23, Z21, Z6
+	VPUNPCKHQDQ Z23, Z21, Z7
+	VPUNPCKLQDQ Z26, Z24, Z8
+	VPUNPCKHQDQ Z26, Z24, Z9
+	VPUNPCKLQDQ Z27, Z25, Z10
+	VPUNPCKHQDQ Z27, Z25, Z11
+	VPUNPCKLQDQ Z30, Z28, Z12
+	VPUNPCKHQDQ Z30, Z28, Z13
+	VPUNPCKLQDQ Z31, Z29, Z14
+	VPUNPCKHQDQ Z31, Z29, Z15
+	VSHUFI32X4 $0x88, Z4, Z0, Z16
+	VSHUFI32X4 $0xdd, Z4, Z0, Z20
+	VSHUFI32X4 $0x88, Z12, Z8, Z24
+	VSHUFI32X4 $0xdd, Z12, Z8, Z28
+	VSHUFI32X4 $0x88, Z5, Z1, Z17
+	VSHUFI32X4 $0xdd, Z5, Z1, Z21
+	VSHUFI32X4 $0x88, Z13, Z9, Z25
+	VSHUFI32X4 $0xdd, Z13, Z9, Z29
+	VSHUFI32X4 $0x88, Z6, Z2, Z18
+	VSHUFI32X4 $0xdd, Z6, Z2, Z22
+	VSHUFI32X4 $0x88, Z14, Z10, Z26
+	VSHUFI32X4 $0xdd, Z14, Z10, Z30
+	VSHUFI32X4 $0x88, Z7, Z3, Z19
+	VSHUFI32X4 $0xdd, Z7, Z3, Z23
+	VSHUFI32X4 $0x88, Z15, Z11, Z27
+	VSHUFI32X4 $0xdd, Z15, Z11, Z31
+	VSHUFI32X4 $0x88, Z24, Z16, Z0
+	VSHUFI32X4 $0xdd, Z24, Z16, Z8
+	VSHUFI32X4 $0x88, Z25, Z17, Z1
+	VSHUFI32X4 $0xdd, Z25, Z17, Z9
+	VSHUFI32X4 $0x88, Z26, Z18, Z2
+	VSHUFI32X4 $0xdd, Z26, Z18, Z10
+	VSHUFI32X4 $0x88, Z27, Z19, Z3
+	VSHUFI32X4 $0xdd, Z27, Z19, Z11
+	VSHUFI32X4 $0x88, Z28, Z20, Z4
+	VSHUFI32X4 $0xdd, Z28, Z20, Z12
+	VSHUFI32X4 $0x88, Z29, Z21, Z5
+	VSHUFI32X4 $0xdd, Z29, Z21, Z13
+	VSHUFI32X4 $0x88, Z30, Z22, Z6
+	VSHUFI32X4 $0xdd, Z30, Z22, Z14
+	VSHUFI32X4 $0x88, Z31, Z23, Z7
+	VSHUFI32X4 $0xdd, Z31, Z23, Z15
+	VMOVDQU32 Z0, 2048(DI)
+	VMOVDQU32 Z1, 2112(DI)
+	VMOVDQU32 Z2, 2176(DI)
+	VMOVDQU32 Z3, 2240(DI)
+	VMOVDQU32 Z4, 2304(DI)
+	VMOVDQU32 Z5, 2368(DI)
+	VMOVDQU32 Z6, 2432(DI)
+	VMOVDQU32 Z7, 2496(DI)
+	VMOVDQU32 Z8, 2560(DI)
+	VMOVDQU32 Z9, 2624(DI)
+	VMOVDQU32 Z10, 2688(DI)
+	VMOVDQU32 Z11, 2752(DI)
+	VMOVDQU32 Z12, 2816(DI)
+	VMOVDQU32 Z13, 2880(DI)
+	VMOVDQU32 Z14, 2944(DI)
+	VMOVDQU32 Z15, 3008(DI)
+	ADDQ $128, SI
+	ADDQ $4096, DI
+	DECQ CX
+	JNZ  ptstep
+
+ptdone:
+	VZEROUPPER
+	RET
+
+// func amxSplit(hi, lo *uint16, x *float32, n int) (inexact bool)
+//
+// hi[i], lo[i] = the bf16 split of x[i] for i < n (n a multiple of 32).
+TEXT ·amxSplit(SB), NOSPLIT, $0-33
+	MOVQ hi+0(FP), DI
+	MOVQ lo+8(FP), BX
+	MOVQ x+16(FP), SI
+	MOVQ n+24(FP), CX
+	SHRQ $5, CX
+	VPXORD Z8, Z8, Z8
+	TESTQ CX, CX
+	JZ    sdone
+
+sloop:
+	VMOVUPS        (SI), Z0
+	VMOVUPS        64(SI), Z1
+	VCVTNE2(2, 1, 0)
+	VPMOVZXWD      Y2, Z3
+	VPSLLD         $16, Z3, Z3
+	VEXTRACTI64X4  $1, Z2, Y4
+	VPMOVZXWD      Y4, Z4
+	VPSLLD         $16, Z4, Z4
+	VFPCLASSPSZ    $0x18, Z3, K3
+	VFPCLASSPSZ    $0x18, Z4, K4
+	KNOTW          K3, K3
+	KNOTW          K4, K4
+	VSUBPS.Z       Z3, Z0, K3, Z5
+	VSUBPS.Z       Z4, Z1, K4, Z6
+	VCVTNE2(7, 6, 5)
+	VMOVDQU16      Z2, (DI)
+	VMOVDQU16      Z7, (BX)
+	VPORD          Z7, Z8, Z8
+	ADDQ           $128, SI
+	ADDQ           $64, DI
+	ADDQ           $64, BX
+	DECQ           CX
+	JNZ            sloop
+
+sdone:
+	VPTESTMD Z8, Z8, K1
+	KMOVW    K1, AX
+	TESTL    AX, AX
+	SETNE    inexact+32(FP)
+	VZEROUPPER
+	RET
