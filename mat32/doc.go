@@ -39,8 +39,8 @@
 // (a float32 GEMM: about k*2^-24 of it), for two to three times the speed
 // of GemmPacked on an RBM's products. Panels of 32 rows of A that bf16
 // holds exactly (0/1 samples) take two tile products instead of three. The
-// RBM trainer uses it for CD and PCD unless told otherwise; nothing that
-// evaluates a model does.
+// RBM trainer uses it for CD and PCD when asked (rbm.Settings.BF16Products);
+// nothing that evaluates a model does.
 //
 // The element-wise kernels (sigmoid, softplus, exp-sums, AXPY) likewise have
 // AVX2 and AVX-512 versions chosen at run time, with pure-Go fallbacks that

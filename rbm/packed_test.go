@@ -41,7 +41,7 @@ func TestAMXProducts(t *testing.T) {
 			s := c.s
 			s.BatchSize, s.Epochs, s.LearningRate, s.Workers = 64, 1, 0.1, 2
 			s.MonitorRows, s.ExactLL = -1, ExactNever
-			s.Float32Products = f32
+			s.BF16Products = !f32
 			w0 := m.W.Clone()
 			if _, err := Train(m, data, &s, rng.New(3)); err != nil {
 				t.Fatal(err)

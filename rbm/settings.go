@@ -133,16 +133,18 @@ type Settings struct {
 	// is exact up to float32 rounding and, on binarized MNIST (13% ones),
 	// removes most of the arithmetic; see Trainer. For benchmarks.
 	DenseProducts bool
-	// Float32Products keeps CD's and PCD's dense products in float32 on
-	// CPUs with AMX (mat32.AMX). By default (false) such CPUs run those
-	// products, V*W, H*W^T and V^T*H, on AMX tiles with every float32
-	// operand split into two bfloat16 parts (mat32.GemmBF16): each
-	// product is then accurate to about 2^-16 of the sum of the magnitudes
-	// of its terms instead of float32's 2^-24 per term, an error of order
-	// 1e-5 in a hidden or visible probability, far below the sampling
-	// noise of a training step, for several times the speed. Free
-	// energies, likelihoods and evaluation never use AMX.
-	Float32Products bool
+	// BF16Products runs CD's and PCD's dense products, V*W, H*W^T and
+	// V^T*H, on AMX tiles on CPUs that have them (mat32.AMX), with every
+	// float32 operand split into two bfloat16 parts (mat32.GemmBF16):
+	// each product is then accurate to about 2^-16 of the sum of the
+	// magnitudes of its terms instead of float32's 2^-24 per term, for two
+	// to three times the products' speed (an epoch of CD-1 on MNIST, 784
+	// x 500: about 20% faster). It is off by default because it measurably
+	// changes what PCD learns: 16 hidden units, PCD-1 on MNIST, 50 epochs,
+	// ten seeds each way, ended 0.8 +- 0.2 nats lower in exact test
+	// log-likelihood than with float32 products (BENCHMARKS.md). Free
+	// energies, likelihoods and evaluation never use it.
+	BF16Products bool
 }
 
 // resolve returns a copy of s with defaults filled in for model m and n

@@ -15,10 +15,10 @@
 //     the default settings (learning rate 0.1, momentum 0.5, weight cost
 //     0.0002), monitoring off; the data are binary and 87% zeros, so the
 //     trainer forms the products with binary visible states as sums of rows
-//     of W (see rbm.Settings.DenseProducts); on a CPU with AMX the other
-//     products run in bfloat16 parts (rbm.Settings.Float32Products), and
-//     the same runs with float32 products follow ("float32"); with -dense
-//     the same runs with dense products only are added;
+//     of W (see rbm.Settings.DenseProducts); on a CPU with AMX the same
+//     runs with the other products in bfloat16 parts on AMX tiles follow
+//     ("bf16", rbm.Settings.BF16Products); with -dense the same runs with
+//     dense products only are added;
 //   - scikit-learn's BernoulliRBM (which does PCD-1 with batch_size
 //     persistent chains), on float32 and on float64 inputs (rbm_sklearn.py);
 //   - a plain PyTorch loop doing the same work per mini-batch as belief, for
@@ -183,18 +183,14 @@ func run(o *options) error {
 		nv, nh, batchSize, n, o.threads, o.epochs, warm)
 	fmt.Fprintf(o.stdout, "CPU: %s; %s %s/%s; load average %s\n", cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, loadAvg())
 
-	// belief's runs: the defaults (on a CPU with AMX, the dense products in
-	// bfloat16 parts), then with float32 products only (AMX CPUs), then
-	// with -dense the dense-only products.
+	// belief's runs: the defaults, then (AMX CPUs) with the dense products
+	// in bfloat16 parts, then with -dense the dense-only products.
 	variants := []variant{{}}
 	if mat32.AMX() {
-		variants = append(variants, variant{f32: true})
+		variants = append(variants, variant{bf16: true})
 	}
 	if o.dense {
 		variants = append(variants, variant{dense: true})
-		if mat32.AMX() {
-			variants = append(variants, variant{dense: true, f32: true})
-		}
 	}
 	var results []result
 	for _, v := range variants {
@@ -255,9 +251,9 @@ func run(o *options) error {
 
 // variant is a setting of belief's trainer: dense, the products with the
 // binary data are dense matrix products too (by default the trainer forms
-// them as sums of rows of W); f32, the dense products stay in float32 on
-// a CPU with AMX (rbm.Settings.Float32Products).
-type variant struct{ dense, f32 bool }
+// them as sums of rows of W); bf16, the dense products run on AMX tiles in
+// bfloat16 parts (rbm.Settings.BF16Products).
+type variant struct{ dense, bf16 bool }
 
 // timeBelief trains a fresh RBM with method m and settings v: a warm-up
 // pass over the first warm rows, then epochs timed epochs over all of x.
@@ -271,13 +267,13 @@ func timeBelief(x *mat32.Dense, m rbm.Method, v variant, epochs, warm int, seed 
 		s.Chains = chains
 		name = "belief PCD-1"
 	}
-	s.DenseProducts, s.Float32Products = v.dense, v.f32
+	s.DenseProducts, s.BF16Products = v.dense, v.bf16
 	base := name
 	if v.dense {
 		name += " dense"
 	}
-	if v.f32 {
-		name += " float32"
+	if v.bf16 {
+		name += " bf16"
 	}
 	tr := rbm.NewTrainer(model, s, r)
 	// The first timed epoch also checks the full data and lists its ones
