@@ -6,17 +6,19 @@
 # cost, stochastically binarized MNIST), trained from the same seeds with
 # float32 and with bf16 products; the exact test log-likelihood of each and
 # their paired difference. Needs a CPU with AMX (else both runs are float32).
-# Usage: bash bench/literature/rbm16_bf16.sh [SEEDS] [OUTDIR]   (default 10, out/literature-rbm16-bf16)
+# METHOD=cd in the environment trains by CD-1 instead (default pcd).
+# Usage: bash bench/literature/rbm16_bf16.sh [SEEDS] [OUTDIR]   (default 10, out/literature-rbm16-bf16[-cd])
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10}
-OUT=${2:-out/literature-rbm16-bf16}
+METHOD=${METHOD:-pcd}
+OUT=${2:-out/literature-rbm16-bf16$([ "$METHOD" = pcd ] || echo "-$METHOD")}
 mkdir -p "$OUT"
 go build -o "$OUT/belief" ./cmd/belief
 for seed in $(seq 1 "$N"); do
 	for bf in false true; do
 		m="$OUT/rbm16-$seed-$bf.belief"
-		[ -s "$m" ] || "$OUT/belief" train rbm -data mnist -hidden 16 -method pcd -chains 100 -lr 0.01 \
+		[ -s "$m" ] || "$OUT/belief" train rbm -data mnist -hidden 16 -method "$METHOD" -chains 100 -lr 0.01 \
 			-momentum 0 -initial-momentum 0 -weight-cost 0 -epochs 50 -exact never -seed "$seed" \
 			-bf16-products="$bf" -o "$m" > "$OUT/rbm16-$seed-$bf.log" 2>&1
 		[ -s "$m.json" ] || "$OUT/belief" eval -model "$m" -data mnist -split test -exact -json > "$m.json"
