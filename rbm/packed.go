@@ -4,7 +4,7 @@ import "github.com/belief-ml/belief/mat32"
 
 // packedOp is a right operand of the trainer's products packed once for
 // several products: in float32 for mat32.GemmPacked, or, when the trainer
-// uses AMX (see Settings.BF16Products), in bfloat16 parts for
+// uses AMX (see Products), in bfloat16 parts for
 // mat32.GemmBF16.
 type packedOp struct {
 	f *mat32.PackedB

@@ -41,7 +41,10 @@ func TestAMXProducts(t *testing.T) {
 			s := c.s
 			s.BatchSize, s.Epochs, s.LearningRate, s.Workers = 64, 1, 0.1, 2
 			s.MonitorRows, s.ExactLL = -1, ExactNever
-			s.BF16Products = !f32
+			s.Products = ProductsBF16
+			if f32 {
+				s.Products = ProductsFloat32
+			}
 			w0 := m.W.Clone()
 			if _, err := Train(m, data, &s, rng.New(3)); err != nil {
 				t.Fatal(err)

@@ -133,18 +133,56 @@ type Settings struct {
 	// is exact up to float32 rounding and, on binarized MNIST (13% ones),
 	// removes most of the arithmetic; see Trainer. For benchmarks.
 	DenseProducts bool
-	// BF16Products runs CD's and PCD's dense products, V*W, H*W^T and
-	// V^T*H, on AMX tiles on CPUs that have them (mat32.AMX), with every
-	// float32 operand split into two bfloat16 parts (mat32.GemmBF16):
-	// each product is then accurate to about 2^-16 of the sum of the
-	// magnitudes of its terms instead of float32's 2^-24 per term, for two
-	// to three times the products' speed (an epoch of CD-1 on MNIST, 784
-	// x 500: about 20% faster). It is off by default because it measurably
-	// changes what PCD learns: 16 hidden units, PCD-1 on MNIST, 50 epochs,
-	// ten seeds each way, ended 0.8 +- 0.2 nats lower in exact test
-	// log-likelihood than with float32 products (BENCHMARKS.md). Free
-	// energies, likelihoods and evaluation never use it.
-	BF16Products bool
+	// Products chooses the arithmetic of CD's and PCD's dense products
+	// (V*W, H*W^T, V^T*H). The default, ProductsAuto, is ProductsBF16 for
+	// CD and ProductsFloat32 for PCD and PT; see Products.
+	Products Products
+}
+
+// Products is the arithmetic of the trainer's dense matrix products.
+type Products int
+
+const (
+	// ProductsAuto is ProductsBF16 for CD and ProductsFloat32 for PCD and
+	// PT.
+	ProductsAuto Products = iota
+	// ProductsFloat32 multiplies in float32 on the AVX kernels
+	// (mat32.GemmPacked).
+	ProductsFloat32
+	// ProductsBF16 multiplies on AMX tiles, on CPUs that have them
+	// (mat32.AMX; float32 elsewhere), with every float32 operand split
+	// into two bfloat16 parts (mat32.GemmBF16): each product is then
+	// accurate to about 2^-16 of the sum of the magnitudes of its terms
+	// instead of float32's 2^-24 per term, at two to three times the
+	// speed (an epoch of CD-1 on MNIST, 784 x 500: 15% faster). For CD it
+	// changes nothing measurable: 16 hidden units, CD-1 on MNIST, 50
+	// epochs, every seed of ten ended within 0.03 nats of its float32 run
+	// in exact test log-likelihood. For PCD it does: the same with PCD-1
+	// ended 0.8 +- 0.2 nats lower than float32 (BENCHMARKS.md), we
+	// believe because the persistent chains then alternate between a
+	// hidden conditional with W and a visible one with W rounded to 16
+	// bits, and their slow mixing lets the mismatch add up. Free energies,
+	// likelihoods and evaluation never use it.
+	ProductsBF16
+)
+
+// String returns "auto", "float32" or "bf16".
+func (p Products) String() string {
+	switch p {
+	case ProductsAuto:
+		return "auto"
+	case ProductsFloat32:
+		return "float32"
+	case ProductsBF16:
+		return "bf16"
+	}
+	return fmt.Sprintf("Products(%d)", int(p))
+}
+
+// bf16 reports whether products p run in bfloat16 parts for method m
+// (when the CPU has AMX).
+func (p Products) bf16(m Method) bool {
+	return p == ProductsBF16 || p == ProductsAuto && m == CD
 }
 
 // resolve returns a copy of s with defaults filled in for model m and n
@@ -205,6 +243,9 @@ func (s *Settings) resolve(m *RBM) Settings {
 				panic(fmt.Sprintf("rbm: PT inverse temperatures must decrease, stay >= 0 (> 0 for Gaussian units), got %v", t))
 			}
 		}
+	}
+	if r.Products < ProductsAuto || r.Products > ProductsBF16 {
+		panic(fmt.Sprintf("rbm: unknown %v", r.Products))
 	}
 	if r.MonitorRows == 0 {
 		r.MonitorRows = 1000

@@ -49,6 +49,7 @@ func TestSparseMatchesDense(t *testing.T) {
 			s.BatchSize, s.Epochs, s.LearningRate, s.Workers = 10, 3, 0.05, 2
 			s.MonitorRows, s.ExactLL = -1, ExactNever
 			s.DenseProducts = dense
+			s.Products = ProductsFloat32 // the same arithmetic on both paths
 			res, err := Train(m, data, &s, rng.New(3))
 			if err != nil {
 				t.Fatal(err)

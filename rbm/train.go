@@ -170,7 +170,7 @@ func NewTrainer(m *RBM, s *Settings, r *rng.Stream) *Trainer {
 	t.bad = make([]bool, t.nw)
 	t.views = make([]workerViews, t.nw)
 	if st.Method == CD || st.Method == PCD {
-		amx := st.BF16Products && mat32.AMX()
+		amx := st.Products.bf16(st.Method) && mat32.AMX()
 		t.pw = newPackedOp(nv, nh, false, amx)
 		t.pwt = newPackedOp(nh, nv, true, amx)
 		t.phh = newPackedOp(b+c, nh, false, amx)

@@ -15,10 +15,10 @@
 //     the default settings (learning rate 0.1, momentum 0.5, weight cost
 //     0.0002), monitoring off; the data are binary and 87% zeros, so the
 //     trainer forms the products with binary visible states as sums of rows
-//     of W (see rbm.Settings.DenseProducts); on a CPU with AMX the same
-//     runs with the other products in bfloat16 parts on AMX tiles follow
-//     ("bf16", rbm.Settings.BF16Products); with -dense the same runs with
-//     dense products only are added;
+//     of W (see rbm.Settings.DenseProducts), and on a CPU with AMX CD's
+//     other products run in bfloat16 parts on AMX tiles (rbm.ProductsAuto);
+//     on such a CPU CD-1 with float32 products and PCD-1 with bf16 ones
+//     follow; with -dense the same runs with dense products only are added;
 //   - scikit-learn's BernoulliRBM (which does PCD-1 with batch_size
 //     persistent chains), on float32 and on float64 inputs (rbm_sklearn.py);
 //   - a plain PyTorch loop doing the same work per mini-batch as belief, for
@@ -183,11 +183,11 @@ func run(o *options) error {
 		nv, nh, batchSize, n, o.threads, o.epochs, warm)
 	fmt.Fprintf(o.stdout, "CPU: %s; %s %s/%s; load average %s\n", cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, loadAvg())
 
-	// belief's runs: the defaults, then (AMX CPUs) with the dense products
-	// in bfloat16 parts, then with -dense the dense-only products.
+	// belief's runs: the defaults, then (AMX CPUs) with the other
+	// arithmetic of the products, then with -dense the dense-only products.
 	variants := []variant{{}}
 	if mat32.AMX() {
-		variants = append(variants, variant{bf16: true})
+		variants = append(variants, variant{prod: rbm.ProductsFloat32}, variant{prod: rbm.ProductsBF16})
 	}
 	if o.dense {
 		variants = append(variants, variant{dense: true})
@@ -201,6 +201,9 @@ func run(o *options) error {
 			}
 			if v != (variant{}) {
 				prof = ""
+			}
+			if v.prod != rbm.ProductsAuto && v.bf16(m) == (variant{}).bf16(m) {
+				continue // the same as the default run
 			}
 			r, err := timeBelief(x, m, v, o.epochs, warm, o.seed, prof)
 			if err != nil {
@@ -251,9 +254,16 @@ func run(o *options) error {
 
 // variant is a setting of belief's trainer: dense, the products with the
 // binary data are dense matrix products too (by default the trainer forms
-// them as sums of rows of W); bf16, the dense products run on AMX tiles in
-// bfloat16 parts (rbm.Settings.BF16Products).
-type variant struct{ dense, bf16 bool }
+// them as sums of rows of W); prod, the arithmetic of the other products.
+type variant struct {
+	dense bool
+	prod  rbm.Products
+}
+
+// bf16 reports whether the run of method m multiplies in bfloat16 parts.
+func (v variant) bf16(m rbm.Method) bool {
+	return mat32.AMX() && (v.prod == rbm.ProductsBF16 || v.prod == rbm.ProductsAuto && m == rbm.CD)
+}
 
 // timeBelief trains a fresh RBM with method m and settings v: a warm-up
 // pass over the first warm rows, then epochs timed epochs over all of x.
@@ -267,13 +277,13 @@ func timeBelief(x *mat32.Dense, m rbm.Method, v variant, epochs, warm int, seed 
 		s.Chains = chains
 		name = "belief PCD-1"
 	}
-	s.DenseProducts, s.BF16Products = v.dense, v.bf16
+	s.DenseProducts, s.Products = v.dense, v.prod
 	base := name
 	if v.dense {
 		name += " dense"
 	}
-	if v.bf16 {
-		name += " bf16"
+	if v.prod != rbm.ProductsAuto {
+		name += " " + v.prod.String()
 	}
 	tr := rbm.NewTrainer(model, s, r)
 	// The first timed epoch also checks the full data and lists its ones
@@ -293,7 +303,11 @@ func timeBelief(x *mat32.Dense, m rbm.Method, v variant, epochs, warm int, seed 
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res := result{Name: name, Info: fmt.Sprintf("%d workers", tr.Settings.Workers), flopPerRow: 10, base: base}
+	arith := "float32"
+	if v.bf16(m) {
+		arith = "bf16 on AMX"
+	}
+	res := result{Name: name, Info: fmt.Sprintf("%d workers, %s products", tr.Settings.Workers, arith), flopPerRow: 10, base: base}
 	if m == rbm.PCD {
 		res.flopPerRow = 12
 	}

@@ -260,7 +260,7 @@ type trainRBM struct {
 	chains         int
 	temps          string
 	sparsity       float64
-	bf16Prod       bool
+	products       string
 	sparsityCost   float64
 	sampleVisible  bool
 	visible        string
@@ -293,7 +293,7 @@ func (t *trainRBM) define(fs *flag.FlagSet) {
 	fs.Float64Var(&t.sparsity, "sparsity", 0, "target mean activation of the hidden units (0: no sparsity penalty)")
 	fs.Float64Var(&t.sparsityCost, "sparsity-cost", 0.01, "weight of the sparsity penalty")
 	fs.BoolVar(&t.sampleVisible, "sample-visible", false, "sample the visible states of the last CD step instead of using probabilities")
-	fs.BoolVar(&t.bf16Prod, "bf16-products", false, "run the products of CD and PCD on AMX tiles in bfloat16 parts on CPUs that have them (about 1e-5 relative error; faster, but see rbm.Settings.BF16Products)")
+	fs.StringVar(&t.products, "products", "auto", "arithmetic of the dense products of CD and PCD: float32, bf16 (on AMX tiles in bfloat16 parts, about 1e-5 relative error, where the CPU has AMX), or auto (bf16 for cd, float32 otherwise); see rbm.Products")
 	fs.StringVar(&t.visible, "visible", "bernoulli", "visible units: bernoulli or gaussian (use -binarize none for real-valued data)")
 	fs.BoolVar(&t.labels, "labels", false, "append the class labels as a one-of-K softmax group of visible units")
 	fs.Uint64Var(&t.seed, "seed", 1, "random seed of the initial weights and of training")
@@ -311,8 +311,8 @@ func (t *trainRBM) define(fs *flag.FlagSet) {
 // saved values too. -k (Gibbs steps or samples per update) may change so
 // that a run can follow a schedule, such as up-down's 3, then 6, then 10
 // steps in the top RBM; the file then records the new value.
-// -bf16-products changes only the rounding of the products.
-var resumeOverridable = map[string]bool{"epochs": true, "exact": true, "valid": true, "monitor-rows": true, "monitor-k": true, "k": true, "bf16-products": true}
+// -products changes only the rounding of the products.
+var resumeOverridable = map[string]bool{"epochs": true, "exact": true, "valid": true, "monitor-rows": true, "monitor-k": true, "k": true, "products": true}
 
 // zeroIsZero maps an explicit 0 to the rbm package's "negative means 0",
 // since its zero value means "the default".
@@ -380,13 +380,23 @@ func (t *trainRBM) settings(units rbm.Units) (*rbm.Settings, error) {
 	case t.workers < 0:
 		return nil, usagef("-workers must not be negative")
 	}
+	var prod rbm.Products
+	switch t.products {
+	case "auto", "":
+	case "float32":
+		prod = rbm.ProductsFloat32
+	case "bf16":
+		prod = rbm.ProductsBF16
+	default:
+		return nil, usagef("-products must be auto, float32 or bf16, not %q", t.products)
+	}
 	s := &rbm.Settings{
 		K: t.k, SampleVisible: t.sampleVisible, LearningRate: float32(t.lr), Decay: float32(t.decay),
 		InitialMomentum: zeroIsZero(t.initMomentum), Momentum: zeroIsZero(t.momentum),
 		MomentumEpochs: t.momentumEpochs, WeightCost: zeroIsZero(t.weightCost),
 		BatchSize: t.batch, Epochs: t.epochs, Chains: t.chains,
 		SparsityTarget: float32(t.sparsity), SparsityCost: zeroIsZero(t.sparsityCost),
-		MonitorRows: t.monitor, Workers: t.workers, BF16Products: t.bf16Prod,
+		MonitorRows: t.monitor, Workers: t.workers, Products: prod,
 	}
 	if t.momentumEpochs == 0 {
 		s.MomentumEpochs = -1

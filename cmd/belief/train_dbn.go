@@ -87,7 +87,7 @@ func (t *trainDBN) define(fs *flag.FlagSet) {
 	fs.Float64Var(&r.sparsity, "sparsity", 0, "target mean activation of the hidden units (0: no sparsity penalty)")
 	fs.Float64Var(&r.sparsityCost, "sparsity-cost", 0.01, "weight of the sparsity penalty")
 	fs.BoolVar(&r.sampleVisible, "sample-visible", false, "sample the visible states of the last CD step instead of using probabilities")
-	fs.BoolVar(&r.bf16Prod, "bf16-products", false, "run the products of CD and PCD on AMX tiles in bfloat16 parts on CPUs that have them (about 1e-5 relative error; faster, but see rbm.Settings.BF16Products)")
+	fs.StringVar(&r.products, "products", "auto", "arithmetic of the dense products of CD and PCD: float32, bf16 (on AMX tiles in bfloat16 parts, about 1e-5 relative error, where the CPU has AMX), or auto (bf16 for cd, float32 otherwise); see rbm.Products")
 	fs.StringVar(&r.visible, "visible", "bernoulli", "visible units of the first RBM: bernoulli or gaussian (use -binarize none for real-valued data)")
 	fs.BoolVar(&t.sampleUp, "sample-up", false, "pass binary samples up to the next layer instead of probabilities")
 	fs.IntVar(&t.updown, "updown", 0, "epochs of up-down fine-tuning after the greedy stage (0: none)")
