@@ -95,7 +95,7 @@ func TestSparseOnlyForSparseBinary(t *testing.T) {
 	} {
 		m := New(30, 5, Bernoulli)
 		m.Init(c.data, rng.New(1))
-		res, err := Train(m, c.data, &Settings{Epochs: 1, BatchSize: 10, MonitorRows: -1}, rng.New(1))
+		res, err := Train(m, c.data, &Settings{Epochs: 1, BatchSize: 10, MonitorRows: -1, Products: ProductsFloat32}, rng.New(1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,21 +105,29 @@ func TestSparseOnlyForSparseBinary(t *testing.T) {
 	}
 }
 
-// A sparse mini-batch allocates nothing either.
+// A sparse mini-batch allocates nothing either, nor does one with the
+// products on AMX tiles (which takes the dense path).
 func TestSparseBatchAllocs(t *testing.T) {
 	if !mat32.AddRowsSIMD() {
 		t.Skip("no vector AddRows on this machine")
 	}
 	data := sparseData(60, 40, 0.15, 5)
-	for _, method := range []Method{CD, PCD} {
+	for _, c := range []struct {
+		method Method
+		prod   Products
+	}{{CD, ProductsFloat32}, {PCD, ProductsFloat32}, {CD, ProductsBF16}, {PCD, ProductsBF16}} {
 		m := New(40, 8, Bernoulli)
 		m.Init(data, rng.New(1))
-		tr := NewTrainer(m, &Settings{Method: method, BatchSize: 30, K: 2, Workers: 2}, rng.New(2))
+		tr := NewTrainer(m, &Settings{Method: c.method, BatchSize: 30, K: 2, Workers: 2, Products: c.prod}, rng.New(2))
 		if _, err := tr.Epoch(data); err != nil { // sets up the sparse path
 			t.Fatal(err)
 		}
-		if !tr.sparse {
-			t.Fatalf("%v: sparse path not taken", method)
+		amx := tr.pw.b != nil
+		if c.prod == ProductsBF16 && mat32.AMX() != amx {
+			t.Fatalf("%v %v: AMX %v but products on AMX %v", c.method, c.prod, mat32.AMX(), amx)
+		}
+		if tr.sparse == amx {
+			t.Fatalf("%v %v: sparse path %v with products on AMX %v", c.method, c.prod, tr.sparse, amx)
 		}
 		base := startTrainer(tr, data, 3)
 		allocs := testing.AllocsPerRun(20, func() {
@@ -131,7 +139,7 @@ func TestSparseBatchAllocs(t *testing.T) {
 		})
 		tr.pool.stop()
 		if allocs != 0 {
-			t.Errorf("%v: %v allocations per sparse mini-batch", method, allocs)
+			t.Errorf("%v %v: %v allocations per mini-batch", c.method, c.prod, allocs)
 		}
 	}
 }

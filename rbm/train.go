@@ -170,6 +170,8 @@ func NewTrainer(m *RBM, s *Settings, r *rng.Stream) *Trainer {
 	t.bad = make([]bool, t.nw)
 	t.views = make([]workerViews, t.nw)
 	if st.Method == CD || st.Method == PCD {
+		// On AMX tiles the dense products with binary data are cheaper
+		// than the sums of rows (sparseCapable).
 		amx := st.Products.bf16(st.Method) && mat32.AMX()
 		t.pw = newPackedOp(nv, nh, false, amx)
 		t.pwt = newPackedOp(nh, nv, true, amx)
@@ -337,7 +339,7 @@ func (t *Trainer) Epoch(data *mat32.Dense) (EpochStats, error) {
 func (t *Trainer) sparseCapable() bool {
 	s := &t.Settings
 	return !s.DenseProducts && mat32.AddRowsSIMD() && t.Model.Visible != Gaussian &&
-		(s.Method == CD || s.Method == PCD)
+		(s.Method == CD || s.Method == PCD) && t.pw.b == nil
 }
 
 // dataKey identifies a data matrix by its first element and shape, so
