@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/belief-ml/belief/mat32"
+	"github.com/belief-ml/belief/rng"
 )
 
 // classifyRows is the number of rows LabelLogProbs pushes through at a time.
@@ -36,6 +37,53 @@ func (d *DBN) LabelLogProbs(dst, v *mat32.Dense) {
 		p := pen.Slice(0, hi-lo, 0, pen.Cols)
 		d.upTo(p, v.Slice(lo, hi, 0, v.Cols), len(d.Layers)-1, false, nil)
 		d.labelScores(dst.Slice(lo, hi, 0, d.Labels), p, z.Slice(0, hi-lo, 0, nh), zc, true)
+	}
+}
+
+// LabelLogProbsSampled sets dst (B, Labels) to the mean, over samples
+// stochastic up passes, of log p(c | x): each pass draws binary states of
+// every hidden layer below the top from the recognition conditionals in
+// turn, up to the penultimate states x, whose label conditional is that of
+// LabelLogProbs. Hinton, Osindero & Teh (2006) classify this way, with a
+// stochastic up pass repeated and the label log-probabilities averaged.
+// samples < 1 counts as 1. Randomness comes from r.
+func (d *DBN) LabelLogProbsSampled(dst, v *mat32.Dense, samples int, r *rng.Stream) {
+	d.check()
+	if d.Labels == 0 {
+		panic("dbn: LabelLogProbsSampled needs a DBN with labels")
+	}
+	if v.Cols != d.Visible() || dst.Cols != d.Labels || dst.Rows != v.Rows {
+		panic(fmt.Sprintf("dbn: LabelLogProbsSampled shape mismatch: v %dx%d, dst %dx%d, want (B, %d) and (B, %d)", v.Rows, v.Cols, dst.Rows, dst.Cols, d.Visible(), d.Labels))
+	}
+	samples = max(samples, 1)
+	n := min(classifyRows, v.Rows)
+	pen := mat32.NewDense(n, d.Pen(), nil)
+	_, nh := d.Top().Dims()
+	z := mat32.NewDense(n, nh, nil)
+	zc := make([]float32, nh)
+	one := mat32.NewDense(n, d.Labels, nil)
+	acc := make([]float64, n*d.Labels)
+	for lo := 0; lo < v.Rows; lo += classifyRows {
+		hi := min(lo+classifyRows, v.Rows)
+		p := pen.Slice(0, hi-lo, 0, pen.Cols)
+		o := one.Slice(0, hi-lo, 0, d.Labels)
+		a := acc[:(hi-lo)*d.Labels]
+		clear(a)
+		for s := 0; s < samples; s++ {
+			d.upTo(p, v.Slice(lo, hi, 0, v.Cols), len(d.Layers)-1, true, r)
+			d.labelScores(o, p, z.Slice(0, hi-lo, 0, nh), zc, true)
+			for i := 0; i < o.Rows; i++ {
+				for c, x := range o.Row(i) {
+					a[i*d.Labels+c] += float64(x)
+				}
+			}
+		}
+		out := dst.Slice(lo, hi, 0, d.Labels)
+		for i := 0; i < out.Rows; i++ {
+			for c := range out.Row(i) {
+				out.Row(i)[c] = float32(a[i*d.Labels+c] / float64(samples))
+			}
+		}
 	}
 }
 
@@ -78,6 +126,27 @@ func (d *DBN) Classify(dst []int, v *mat32.Dense) {
 	for i := range dst {
 		dst[i] = argmax(lp.Row(i))
 	}
+}
+
+// ErrorRateSampled is ErrorRate with classification by
+// LabelLogProbsSampled: the class of the highest mean label
+// log-probability over samples stochastic up passes.
+func (d *DBN) ErrorRateSampled(v *mat32.Dense, labels []int, samples int, r *rng.Stream) float64 {
+	if len(labels) != v.Rows {
+		panic(fmt.Sprintf("dbn: ErrorRateSampled of %d rows with %d labels", v.Rows, len(labels)))
+	}
+	if v.Rows == 0 {
+		return 0
+	}
+	lp := mat32.NewDense(v.Rows, d.Labels, nil)
+	d.LabelLogProbsSampled(lp, v, samples, r)
+	wrong := 0
+	for i, c := range labels {
+		if argmax(lp.Row(i)) != c {
+			wrong++
+		}
+	}
+	return float64(wrong) / float64(v.Rows)
 }
 
 func argmax(x []float32) int {

@@ -13,6 +13,7 @@ import (
 	"github.com/belief-ml/belief/dataset"
 	"github.com/belief-ml/belief/dbn"
 	"github.com/belief-ml/belief/modelfile"
+	"github.com/belief-ml/belief/rng"
 )
 
 // writeLabelledBAS writes the 28 bars-and-stripes images of 4x4 pixels that
@@ -118,6 +119,10 @@ func TestDBNEndToEnd(t *testing.T) {
 	}
 	if want := d.ErrorRate(set.X, set.Labels); res["test_error"] != want {
 		t.Errorf("eval test_error = %v, dbn.ErrorRate = %v", res["test_error"], want)
+	}
+	resUp := jsonMap(t, mustRun(t, "eval", "-model", model, "-data", data, "-csv-label", "-1", "-bound-samples", "0", "-up-samples", "7", "-seed", "3", "-json"))
+	if want := d.ErrorRateSampled(set.X, set.Labels, 7, rng.New(3+upSeedOffset)); resUp["test_error"] != want {
+		t.Errorf("eval -up-samples 7: test_error = %v, dbn.ErrorRateSampled = %v", resUp["test_error"], want)
 	}
 	lz, err := d.Top().LogZExact()
 	if err != nil {

@@ -55,7 +55,10 @@ log-likelihood. -json prints {"test_ll": ..., "test_ll_stderr": ...,
 null when not computed).
 
 For a deep belief net (from "train dbn"), eval prints the test error of
-classification by the labels' free energies in the top RBM (with labels)
+classification by the labels' free energies in the top RBM (with labels),
+after one mean-field up pass or, with -up-samples N, with the label
+log-probabilities averaged over N stochastic up passes (Hinton, Osindero &
+Teh 2006),
 and the variational lower bound on log p(v) (Salakhutdinov & Murray 2008)
 with the labels summed out: -bound-samples draws of the hidden layers from
 the recognition weights per row, and the top RBM's log Z, exact when it can
@@ -87,6 +90,7 @@ type evalCmd struct {
 	seed      uint64
 
 	boundSamples int
+	upSamples    int
 }
 
 func (e *evalCmd) define(fs *flag.FlagSet) {
@@ -106,6 +110,7 @@ func (e *evalCmd) define(fs *flag.FlagSet) {
 	fs.IntVar(&e.rows, "rows", 0, "use only the first `N` rows of -data (0: all; the same as -limit)")
 	fs.Uint64Var(&e.seed, "seed", 1, "sbn, dbn: random seed of the importance sampling or of the bound's samples")
 	fs.IntVar(&e.boundSamples, "bound-samples", 10, "dbn: samples of the hidden layers per row for the variational bound (0: no bound)")
+	fs.IntVar(&e.upSamples, "up-samples", 0, "dbn: classify by the label log-probabilities averaged over `N` stochastic up passes (0: one mean-field up pass)")
 }
 
 // evalResult is what eval prints with -json.

@@ -137,6 +137,11 @@ func (s *sampleCmd) runDBN(model *dbnModel) error {
 
 // dbnEvalResult is what eval prints with -json for a deep belief net or a
 // classifier; fields that do not apply are null.
+// upSeedOffset separates the random stream of the stochastic up passes
+// (-up-samples) from that of the bound's samples, which both derive from
+// -seed.
+const upSeedOffset = 0x5eed
+
 type dbnEvalResult struct {
 	TestError       jsonFloat `json:"test_error"`
 	TestBound       jsonFloat `json:"test_bound"`
@@ -160,6 +165,9 @@ func (e *evalCmd) runDBN(fs *flag.FlagSet, model *dbnModel) error {
 	if e.boundSamples < 0 {
 		return usagef("-bound-samples must not be negative")
 	}
+	if e.upSamples < 0 {
+		return usagef("-up-samples must not be negative")
+	}
 	d := model.DBN
 	set, err := openRows(&e.df, e.limit)
 	if err != nil {
@@ -176,7 +184,11 @@ func (e *evalCmd) runDBN(fs *flag.FlagSet, model *dbnModel) error {
 		if err != nil {
 			return err
 		}
-		res.TestError = jsonFloat(d.ErrorRate(x, labels))
+		if e.upSamples > 0 {
+			res.TestError = jsonFloat(d.ErrorRateSampled(x, labels, e.upSamples, rng.New(e.seed+upSeedOffset)))
+		} else {
+			res.TestError = jsonFloat(d.ErrorRate(x, labels))
+		}
 	}
 	if e.boundSamples > 0 {
 		top := d.Top()
@@ -224,7 +236,14 @@ func (e *evalCmd) runDBN(fs *flag.FlagSet, model *dbnModel) error {
 		return nil
 	}
 	if !math.IsNaN(float64(res.TestError)) {
-		fmt.Fprintf(stdout, "test error: %.4f (%d rows of %s, classified by the labels' free energies)\n", float64(res.TestError), x.Rows, set.Name)
+		how := "one mean-field up pass"
+		if e.upSamples > 0 {
+			how = fmt.Sprintf("averaged over %d stochastic up passes", e.upSamples)
+			if e.upSamples == 1 {
+				how = "one stochastic up pass"
+			}
+		}
+		fmt.Fprintf(stdout, "test error: %.4f (%d rows of %s, classified by the labels' free energies, %s)\n", float64(res.TestError), x.Rows, set.Name, how)
 	}
 	if res.Method == "exact" {
 		fmt.Fprintf(stdout, "top RBM log Z = %.6f (exact)\n", float64(res.LogZTop))
@@ -310,7 +329,7 @@ func (e *evalCmd) onlyFlags(fs *flag.FlagSet, kind string, names ...string) erro
 
 // runMLP evaluates a classifier: its error rate and mean cross-entropy.
 func (e *evalCmd) runMLP(fs *flag.FlagSet, model *mlpModel) error {
-	if err := e.onlyFlags(fs, "classifier", "exact", "ais", "ais-runs", "ais-betas", "ais-seed", "raise-rows", "train-data", "train-rows", "k", "seed", "bound-samples"); err != nil {
+	if err := e.onlyFlags(fs, "classifier", "exact", "ais", "ais-runs", "ais-betas", "ais-seed", "raise-rows", "train-data", "train-rows", "k", "seed", "bound-samples", "up-samples"); err != nil {
 		return err
 	}
 	set, err := openRows(&e.df, e.limit)
