@@ -58,9 +58,8 @@ For a deep belief net (from "train dbn"), eval prints the test error of
 classification by the labels' free energies in the top RBM (with labels),
 after one mean-field up pass or, with -up-samples N, with the label
 log-probabilities averaged over N stochastic up passes (Hinton, Osindero &
-Teh 2006),
-and the variational lower bound on log p(v) (Salakhutdinov & Murray 2008)
-with the labels summed out: -bound-samples draws of the hidden layers from
+Teh 2006), and the variational lower bound on log p(v) (Salakhutdinov &
+Murray 2008) with the labels summed out: -bound-samples draws of the hidden layers from
 the recognition weights per row, and the top RBM's log Z, exact when it can
 be enumerated, else by AIS (-ais-runs, -ais-betas, -ais-seed) from the base
 rates of the training data passed up. The bound's standard error is over
