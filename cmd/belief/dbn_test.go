@@ -78,9 +78,13 @@ func TestDBNEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	data := writeLabelledBAS(t, dir, 4)
 	model := filepath.Join(dir, "m.dbn")
-	out := mustRun(t, "train", "dbn", "-data", data, "-csv-label", "-1", "-layers", "8,6", "-labels", "-epochs", "3,2", "-batch", "8", "-lr", "0.1", "-o", model)
+	out := mustRun(t, "train", "dbn", "-data", data, "-csv-label", "-1", "-valid", data, "-layers", "8,6", "-labels", "-epochs", "3,2", "-batch", "8", "-lr", "0.1", "-o", model)
 	if n, m := strings.Count(out, "layer 1/2 epoch"), strings.Count(out, "layer 2/2 epoch"); n != 3 || m != 2 {
 		t.Errorf("train printed %d layer-1 and %d layer-2 epoch lines, want 3 and 2:\n%s", n, m, out)
+	}
+	// the top layer's epochs report the held-out error of classification
+	if n := strings.Count(out, "valid-error"); n != 2 {
+		t.Errorf("train printed valid-error on %d lines, want the top layer's 2:\n%s", n, out)
 	}
 	md, err := loadDBN(model)
 	if err != nil {
@@ -119,6 +123,9 @@ func TestDBNEndToEnd(t *testing.T) {
 	}
 	if want := d.ErrorRate(set.X, set.Labels); res["test_error"] != want {
 		t.Errorf("eval test_error = %v, dbn.ErrorRate = %v", res["test_error"], want)
+	}
+	if last := md.History[len(md.History)-1]; float64(last.ValidError) != res["test_error"] {
+		t.Errorf("the top layer's last held-out error %v, eval %v (the same data)", last.ValidError, res["test_error"])
 	}
 	resUp := jsonMap(t, mustRun(t, "eval", "-model", model, "-data", data, "-csv-label", "-1", "-bound-samples", "0", "-up-samples", "7", "-seed", "3", "-json"))
 	if want := d.ErrorRateSampled(set.X, set.Labels, 7, rng.New(3+upSeedOffset)); resUp["test_error"] != want {

@@ -35,7 +35,9 @@ Every RBM is trained with the same flags as "belief train rbm" (-method,
 every layer or a comma-separated count per layer (50 or 50,50,50). After
 every epoch of every layer a line names the layer and the epoch and gives
 the RBM's statistics as train rbm does (the held-out data, -valid, are
-passed up through the same layers).
+passed up through the same layers); with -labels the top RBM's lines add
+the held-out error of classification by the labels' free energies
+(valid-error).
 
 -updown N then fine-tunes the whole net for N epochs with the up-down
 algorithm (-updown-lr, -updown-k Gibbs steps in the top RBM), which unties
@@ -341,11 +343,18 @@ func (t *trainDBN) run(fs *flag.FlagSet, args []string) error {
 		}
 		tr.Settings.Recorder = rbm.RecorderFunc(func(es rbm.EpochStats) error {
 			rec := recordOf(es)
+			verr := math.NaN()
+			line := epochLine(es, epochs[l])
+			if l == L-1 && d.Labels > 0 && vx != nil && vlabels != nil {
+				// the top RBM with labels classifies: its held-out error
+				verr = d.ErrorRate(vx, vlabels)
+				line += fmt.Sprintf("  valid-error %.4f", verr)
+			}
 			model.History = append(model.History, dbnEpochRecord{
 				Phase: "greedy", Layer: l + 1, Epoch: es.Epoch, ReconError: rec.ReconError, FEGap: rec.FEGap,
-				LL: rec.LL, LLValid: rec.LLValid, ValidError: jsonFloat(math.NaN()), Seconds: rec.Seconds,
+				LL: rec.LL, LLValid: rec.LLValid, ValidError: jsonFloat(verr), Seconds: rec.Seconds,
 			})
-			fmt.Fprintf(stdout, "layer %d/%d %s\n", l+1, L, epochLine(es, epochs[l]))
+			fmt.Fprintf(stdout, "layer %d/%d %s\n", l+1, L, line)
 			model.Layer = &tr.State
 			if es.Epoch >= epochs[l] {
 				g.State.Done = l + 1
