@@ -78,7 +78,10 @@ func TestDBNEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	data := writeLabelledBAS(t, dir, 4)
 	model := filepath.Join(dir, "m.dbn")
-	out := mustRun(t, "train", "dbn", "-data", data, "-csv-label", "-1", "-valid", data, "-layers", "8,6", "-labels", "-epochs", "3,2", "-batch", "8", "-lr", "0.1", "-o", model)
+	out := mustRun(t, "train", "dbn", "-data", data, "-csv-label", "-1", "-valid", data, "-layers", "8,6", "-labels", "-epochs", "3,2", "-k", "1,3", "-batch", "8", "-lr", "0.1", "-o", model)
+	if !strings.Contains(out, "cd-1,3") {
+		t.Errorf("train dbn -k 1,3: the header does not name the per-layer steps:\n%s", out)
+	}
 	if n, m := strings.Count(out, "layer 1/2 epoch"), strings.Count(out, "layer 2/2 epoch"); n != 3 || m != 2 {
 		t.Errorf("train printed %d layer-1 and %d layer-2 epoch lines, want 3 and 2:\n%s", n, m, out)
 	}
@@ -320,6 +323,9 @@ func TestDBNErrors(t *testing.T) {
 		args []string
 	}{
 		{"-epochs \"1,2,3\": want one count or 2", []string{"train", "dbn", "-data", data, "-layers", "4,3", "-epochs", "1,2,3"}},
+		{"-k \"1,2,3\": want one count or 2", []string{"train", "dbn", "-data", data, "-layers", "4,3", "-k", "1,2,3"}},
+		{"-k \"1,0\": want counts of at least 1", []string{"train", "dbn", "-data", data, "-layers", "4,3", "-k", "1,0"}},
+		{"-up-samples must not be negative", []string{"eval", "-model", model, "-data", data, "-csv-label", "-1", "-up-samples", "-1"}},
 		{"-layers", []string{"train", "dbn", "-data", data, "-layers", "4,x"}},
 		{"has no labels", []string{"train", "dbn", "-data", unlabelled, "-layers", "4", "-labels"}},
 		{"-method must be cd, pcd or pt", []string{"train", "dbn", "-data", data, "-method", "xx"}},

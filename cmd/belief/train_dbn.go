@@ -31,8 +31,9 @@ top-level features; "belief eval" then classifies by the labels' free
 energies and "belief sample -label d" draws digits of class d.
 
 Every RBM is trained with the same flags as "belief train rbm" (-method,
--k, -lr, -momentum, -weight-cost, -batch, ...); -epochs is one count for
-every layer or a comma-separated count per layer (50 or 50,50,50). After
+-k, -lr, -momentum, -weight-cost, -batch, ...); -epochs and -k are one
+count for every layer or a comma-separated count per layer (50 or
+50,50,50). After
 every epoch of every layer a line names the layer and the epoch and gives
 the RBM's statistics as train rbm does (the held-out data, -valid, are
 passed up through the same layers); with -labels the top RBM's lines add
@@ -62,6 +63,7 @@ type trainDBN struct {
 	r        trainRBM
 	layers   string
 	epochs   string
+	ks       string
 	sampleUp bool
 	updown   int
 	udLR     float64
@@ -76,7 +78,7 @@ func (t *trainDBN) define(fs *flag.FlagSet) {
 	fs.BoolVar(&r.labels, "labels", false, "put the class labels as a one-of-K softmax group beside the penultimate layer in the top RBM")
 	fs.StringVar(&t.epochs, "epochs", "10", "epochs per layer: one count for every layer, or a comma-separated count per layer")
 	fs.StringVar(&r.method, "method", "cd", "training method of each RBM: cd, pcd or pt")
-	fs.IntVar(&r.k, "k", 1, "Gibbs steps per update (CD-k; per update for pcd and pt)")
+	fs.StringVar(&t.ks, "k", "1", "Gibbs steps per update (CD-k; per update for pcd and pt): one count for every layer, or a comma-separated count per layer")
 	fs.Float64Var(&r.lr, "lr", 0, "learning rate (0: 0.1 for Bernoulli, 0.001 for Gaussian visible units)")
 	fs.Float64Var(&r.decay, "lr-decay", 0, "learning rate of epoch e (0-based) is lr/(1+decay*e)")
 	fs.Float64Var(&r.momentum, "momentum", 0.9, "momentum after the first -momentum-epochs epochs")
@@ -105,16 +107,20 @@ func (t *trainDBN) define(fs *flag.FlagSet) {
 }
 
 // parseEpochs parses -epochs: one count for all n layers, or one per layer.
-func parseEpochs(s string, n int) ([]int, error) {
+func parseEpochs(s string, n int) ([]int, error) { return parsePerLayer("epochs", s, n) }
+
+// parsePerLayer parses the flag -name: one count (at least 1) for all n
+// layers, or a comma-separated count per layer.
+func parsePerLayer(name, s string, n int) ([]int, error) {
 	f := strings.Split(s, ",")
 	if len(f) != 1 && len(f) != n {
-		return nil, usagef("-epochs %q: want one count or %d (one per layer)", s, n)
+		return nil, usagef("-%s %q: want one count or %d (one per layer)", name, s, n)
 	}
 	ep := make([]int, n)
 	for i := range ep {
 		v, err := strconv.Atoi(strings.TrimSpace(f[min(i, len(f)-1)]))
 		if err != nil || v < 1 {
-			return nil, usagef("-epochs %q: want counts of at least 1", s)
+			return nil, usagef("-%s %q: want counts of at least 1", name, s)
 		}
 		ep[i] = v
 	}
@@ -169,6 +175,10 @@ func (t *trainDBN) run(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
+	ks, err := parsePerLayer("k", t.ks, len(hidden))
+	if err != nil {
+		return err
+	}
 	if r.visible != "bernoulli" && r.visible != "gaussian" {
 		return usagef("-visible must be bernoulli or gaussian, not %q", r.visible)
 	}
@@ -189,7 +199,7 @@ func (t *trainDBN) run(fs *flag.FlagSet, args []string) error {
 	}
 	settings := make([]*rbm.Settings, len(hidden))
 	for l := range hidden {
-		r.hidden, r.epochs = hidden[l], epochs[l]
+		r.hidden, r.epochs, r.k = hidden[l], epochs[l], ks[l]
 		u := rbm.Bernoulli
 		if l == 0 {
 			u = units
@@ -277,7 +287,7 @@ func (t *trainDBN) run(fs *flag.FlagSet, args []string) error {
 	if lr == 0 {
 		lr = 0.1 // rbm's default; the first layer of Gaussian units gets 0.001
 	}
-	fmt.Fprintf(stdout, " on %s (%d rows), %v-%d, lr %g, batch %d, epochs %s", set.Name, x.Rows, settings[0].Method, settings[0].K, lr, r.batch, t.epochs)
+	fmt.Fprintf(stdout, " on %s (%d rows), %v-%s, lr %g, batch %d, epochs %s", set.Name, x.Rows, settings[0].Method, t.ks, lr, r.batch, t.epochs)
 	if t.updown > 0 {
 		fmt.Fprintf(stdout, ", then %d up-down epochs", t.updown)
 	}
