@@ -64,7 +64,7 @@ the recognition weights per row, and the top RBM's log Z, exact when it can
 be enumerated, else by AIS (-ais-runs, -ais-betas, -ais-seed) from the base
 rates of the training data passed up. The bound's standard error is over
 the rows. -json prints {"test_error", "test_bound", "test_bound_stderr",
-"logZ_top", "logZ_top_low", "logZ_top_high", "method", "rows"}.
+"logZ_top", "logZ_top_low", "logZ_top_high", "ais_ess", "method", "rows"}.
 
 For a classifier (from "finetune"), eval prints the test error and the mean
 cross-entropy; -json prints {"test_error", "test_loss", "rows"}.`,

@@ -149,6 +149,7 @@ type dbnEvalResult struct {
 	LogZTop         jsonFloat `json:"logZ_top"`
 	LogZTopLow      jsonFloat `json:"logZ_top_low"`
 	LogZTopHigh     jsonFloat `json:"logZ_top_high"`
+	AISESS          jsonFloat `json:"ais_ess"`
 	Method          string    `json:"method,omitempty"`
 	Rows            int       `json:"rows"`
 }
@@ -178,7 +179,7 @@ func (e *evalCmd) runDBN(fs *flag.FlagSet, model *dbnModel) error {
 		return err
 	}
 	nan := jsonFloat(math.NaN())
-	res := dbnEvalResult{TestError: nan, TestBound: nan, TestBoundStdErr: nan, LogZTop: nan, LogZTopLow: nan, LogZTopHigh: nan, Rows: x.Rows}
+	res := dbnEvalResult{TestError: nan, TestBound: nan, TestBoundStdErr: nan, LogZTop: nan, LogZTopLow: nan, LogZTopHigh: nan, AISESS: nan, Rows: x.Rows}
 	if d.Labels > 0 && set.Labels != nil {
 		labels, err := dbnLabels(set, d.Labels)
 		if err != nil {
@@ -222,7 +223,7 @@ func (e *evalCmd) runDBN(fs *flag.FlagSet, model *dbnModel) error {
 				return err
 			}
 			res.Method = "ais"
-			res.LogZTop, res.LogZTopLow, res.LogZTopHigh = jsonFloat(est.LogZ), jsonFloat(est.Low), jsonFloat(est.High)
+			res.LogZTop, res.LogZTopLow, res.LogZTopHigh, res.AISESS = jsonFloat(est.LogZ), jsonFloat(est.Low), jsonFloat(est.High), jsonFloat(est.ESS)
 		}
 		mean, se := dbn.Bound(d, x, float64(res.LogZTop), e.boundSamples, rng.New(e.seed))
 		res.TestBound, res.TestBoundStdErr = jsonFloat(mean), jsonFloat(se)
@@ -248,8 +249,8 @@ func (e *evalCmd) runDBN(fs *flag.FlagSet, model *dbnModel) error {
 	if res.Method == "exact" {
 		fmt.Fprintf(stdout, "top RBM log Z = %.6f (exact)\n", float64(res.LogZTop))
 	} else if res.Method == "ais" {
-		fmt.Fprintf(stdout, "top RBM log Z = %.6f [%.6f, %.6f] (AIS, %d runs, %d inverse temperatures)\n",
-			float64(res.LogZTop), float64(res.LogZTopLow), float64(res.LogZTopHigh), e.aisRuns, e.aisBetas)
+		fmt.Fprintf(stdout, "top RBM log Z = %.6f [%.6f, %.6f] (AIS, %d runs, %d inverse temperatures, effective sample size %.1f)\n",
+			float64(res.LogZTop), float64(res.LogZTopLow), float64(res.LogZTopHigh), e.aisRuns, e.aisBetas, float64(res.AISESS))
 	}
 	if res.Method != "" {
 		fmt.Fprintf(stdout, "test variational lower bound on log p(v): %.4f ± %.4f nats per example (%d samples per row, %d rows of %s)\n",
