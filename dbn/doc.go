@@ -54,7 +54,10 @@
 //	log p(c | x) = -F([x, e_c]) - log sum_c' exp(-F([x, e_c'])),
 //	-F([x, e_c]) = a·x + a_c + sum_j softplus(b_j + (x W)_j + W_cj),
 //
-// and Classify picks the class of lowest free energy. Sample and Frames run
+// and Classify picks the class of lowest free energy. LabelLogProbsSampled
+// averages log p(c | x) over stochastic up passes instead, each drawing
+// binary states of every hidden layer, as Hinton, Osindero & Teh (2006)
+// classify. Sample and Frames run
 // block Gibbs sampling in the top RBM (labels clamped if asked) and then
 // one down pass through the generative weights; Frames returns snapshots
 // of the visible means as the chain runs.
